@@ -1,0 +1,164 @@
+"""The NetworkX graph: the single source that every export reads.
+
+Nodes
+    entity  id "<type>/<slug>" (e.g. "model/llama-65b"); attributes KIND="entity", LABEL, TYPE,
+            ALIASES (sorted list), PAPERS (sorted paper node ids), INTRODUCED_IN (sorted paper node ids)
+    paper   id "paper/<document id>"; attributes KIND="paper", LABEL, TITLE (or None), ABSTRACT,
+            DOC_ID, SOURCES (list of "path:line")
+Edges (MultiDiGraph; the edge key is the relation name)
+    entity -> paper   key "mentioned_in"; and "introduced_in" when the paper presents the entity
+    entity -> entity  key one of types.RELATION_TYPES, with EVIDENCE (list of evidence dicts:
+                      paper, sentence, start, end, cue, confidence; sorted), SUPPORT (number of
+                      distinct papers), CONFIDENCE (highest of its evidence)
+    entity -> entity  key "variant_of": a size variant to its family (LLaMA-65B -> LLaMA)
+Graph attributes: "name", "kg_version", "inputs", "merge_log" (list of dicts: surface, entity,
+reason, paper), "duplicates_merged".
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .errors import InputError
+from .io import atomic_write
+from .types import Corpus, Entity, Evidence
+
+# Attribute names: the only place they are spelled.
+KIND = "kind"
+LABEL = "label"
+TYPE = "type"
+ALIASES = "aliases"
+PAPERS = "papers"
+INTRODUCED_IN = "introduced_in"
+TITLE = "title"
+ABSTRACT = "abstract"
+DOC_ID = "doc_id"
+SOURCES = "sources"
+RELATION = "relation"
+EVIDENCE = "evidence"
+SUPPORT = "support"
+CONFIDENCE = "confidence"
+
+ENTITY_KIND = "entity"
+PAPER_KIND = "paper"
+MENTIONED_IN = "mentioned_in"
+INTRODUCED = "introduced_in"
+VARIANT_OF = "variant_of"
+
+
+def paper_node_id(doc_id: str) -> str:
+    """Node id of a paper.
+
+    >>> paper_node_id("seed-001-03")
+    'paper/seed-001-03'
+    """
+    return f"paper/{doc_id}"
+
+
+def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
+    """Build the graph of a linked corpus: entities, papers, mentions and typed relations."""
+    G = nx.MultiDiGraph(name="kg", kg_version=kg_version, inputs=list(corpus.inputs),
+                        duplicates_merged=corpus.duplicates_merged,
+                        merge_log=[{"surface": r.surface, "entity": r.entity_id, "reason": r.reason,
+                                    "paper": paper_node_id(r.doc_id)} for r in corpus.merge_log])
+    entities: dict[str, Entity] = {}
+    aliases: dict[str, set[str]] = {}
+    papers: dict[str, set[str]] = {}
+    introduced: dict[str, set[str]] = {}
+    variants: dict[str, str] = {}
+    evidence: dict[tuple[str, str, str], list[Evidence]] = {}
+    for result in corpus.results:
+        doc = result.document
+        paper = paper_node_id(doc.id)
+        G.add_node(paper, **{KIND: PAPER_KIND, LABEL: doc.title or doc.id, TITLE: doc.title,
+                             ABSTRACT: doc.text, DOC_ID: doc.id, SOURCES: list(doc.sources)})
+        for entity in result.entities:
+            entities.setdefault(entity.id, entity)
+            aliases.setdefault(entity.id, set()).update(entity.aliases)
+            papers.setdefault(entity.id, set()).add(paper)
+            if entity.introduced:
+                introduced.setdefault(entity.id, set()).add(paper)
+            if entity.variant_of:
+                variants[entity.id] = entity.variant_of
+        for relation in result.relations:
+            evidence.setdefault((relation.head, relation.tail, relation.type), []).append(relation.evidence)
+    for entity_id in sorted(entities):
+        entity = entities[entity_id]
+        G.add_node(entity_id, **{
+            KIND: ENTITY_KIND, LABEL: entity.name, TYPE: entity.type,
+            ALIASES: sorted(aliases[entity_id] - {entity.name}),
+            PAPERS: sorted(papers[entity_id]), INTRODUCED_IN: sorted(introduced.get(entity_id, ()))})
+        for paper in sorted(papers[entity_id]):
+            G.add_edge(entity_id, paper, key=MENTIONED_IN, **{RELATION: MENTIONED_IN})
+        for paper in sorted(introduced.get(entity_id, ())):
+            G.add_edge(entity_id, paper, key=INTRODUCED, **{RELATION: INTRODUCED})
+    for variant, family in sorted(variants.items()):
+        if family in G and variant in G:
+            G.add_edge(variant, family, key=VARIANT_OF, **{RELATION: VARIANT_OF})
+    for (head, tail, relation), items in sorted(evidence.items()):
+        records = sorted({_evidence_record(e) for e in items})
+        G.add_edge(head, tail, key=relation, **{
+            RELATION: relation,
+            EVIDENCE: [dict(zip(_EVIDENCE_FIELDS, r)) for r in records],
+            SUPPORT: len({r[0] for r in records}),
+            CONFIDENCE: max(r[5] for r in records)})
+    return G
+
+
+_EVIDENCE_FIELDS = ("paper", "sentence", "start", "end", "cue", "confidence")
+
+
+def _evidence_record(evidence: Evidence) -> tuple:
+    return (paper_node_id(evidence.doc_id), evidence.sentence, evidence.start, evidence.end,
+            evidence.cue, round(evidence.confidence, 3))
+
+
+def entity_nodes(G: nx.MultiDiGraph) -> list[str]:
+    """Entity node ids, sorted."""
+    return sorted(n for n, data in G.nodes(data=True) if data.get(KIND) == ENTITY_KIND)
+
+
+def paper_nodes(G: nx.MultiDiGraph) -> list[str]:
+    """Paper node ids, sorted."""
+    return sorted(n for n, data in G.nodes(data=True) if data.get(KIND) == PAPER_KIND)
+
+
+def relation_edges(G: nx.MultiDiGraph) -> Iterable[tuple[str, str, str, dict[str, Any]]]:
+    """Typed entity-to-entity edges (not mentions, introductions or variants), sorted."""
+    skip = {MENTIONED_IN, INTRODUCED}
+    return sorted(((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if k not in skip),
+                  key=lambda e: (e[0], e[1], e[2]))
+
+
+def to_node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """Node-link data with the key "edges" whatever the NetworkX version (>= 3.4 default)."""
+    return nx.node_link_data(G, edges="edges")
+
+
+def from_node_link(data: dict[str, Any]) -> nx.MultiDiGraph:
+    """Inverse of to_node_link; also reads files written with the older key "links"."""
+    key = "edges" if "edges" in data else "links"
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges=key)
+
+
+def write_graph_json(G: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write node-link JSON atomically (sorted keys, so the same graph gives the same bytes)."""
+    with atomic_write(path) as fh:
+        json.dump(to_node_link(G), fh, ensure_ascii=False, sort_keys=True, indent=1)
+        fh.write("\n")
+
+
+def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
+    """Read a graph written by write_graph_json (what notebooks load)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except OSError as e:
+        raise InputError(str(path), None, f"cannot read: {e.strerror or e}") from e
+    except json.JSONDecodeError as e:
+        raise InputError(str(path), e.lineno, f"not a kg graph file ({e.msg})") from e
+    return from_node_link(data)

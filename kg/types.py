@@ -1,0 +1,170 @@
+"""Plain data that crosses stage boundaries, and the closed vocabularies of kg.
+
+This module is the single source of the entity types, the relation types and
+their signatures (which entity types each relation may join).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityType = Literal["Model", "Dataset", "Method", "Task", "Metric"]
+RelationType = Literal[
+    "based_on", "trained_on", "evaluated_on", "outperforms", "compared_with", "applied_to", "uses"
+]
+
+ENTITY_TYPES: tuple[EntityType, ...] = ("Model", "Dataset", "Method", "Task", "Metric")
+CORE_TYPES: tuple[EntityType, ...] = ("Model", "Dataset", "Method")
+RELATION_TYPES: tuple[RelationType, ...] = (
+    "based_on", "trained_on", "evaluated_on", "outperforms", "compared_with", "applied_to", "uses",
+)
+SYMMETRIC_RELATIONS: frozenset[str] = frozenset({"compared_with"})
+
+_MODEL_OR_METHOD = frozenset({"Model", "Method"})
+#: relation type -> (allowed head types, allowed tail types); from shared/ANNOTATION.md.
+SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "based_on": (frozenset({"Model"}), frozenset({"Model"})),
+    "trained_on": (frozenset({"Model"}), frozenset({"Dataset"})),
+    "evaluated_on": (_MODEL_OR_METHOD, frozenset({"Dataset"})),
+    "outperforms": (_MODEL_OR_METHOD, _MODEL_OR_METHOD),
+    "compared_with": (_MODEL_OR_METHOD, _MODEL_OR_METHOD),
+    "applied_to": (frozenset({"Method"}), frozenset({"Model"})),
+    "uses": (_MODEL_OR_METHOD, frozenset({"Method", "Dataset"})),
+}
+
+
+def signature_allows(relation: str, head_type: str, tail_type: str) -> bool:
+    """True if `relation` may join an entity of `head_type` to one of `tail_type`.
+
+    >>> signature_allows("trained_on", "Model", "Dataset")
+    True
+    >>> signature_allows("trained_on", "Dataset", "Model")
+    False
+    """
+    heads, tails = SIGNATURES.get(relation, (frozenset(), frozenset()))
+    return head_type in heads and tail_type in tails
+
+
+@dataclass(frozen=True)
+class Document:
+    """One abstract. `sources` are "path:line" locations it was read from (several after merging)."""
+
+    id: str
+    text: str
+    title: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed name found in a document, with character offsets into `Document.text`.
+
+    `key` is a canonical lexicon id when a lexicon knew the name, else None.
+    `source` says which evidence found it ("lexicon", "shape", "context", "abbreviation", ...).
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: EntityType
+    sent_start: int
+    sent_end: int
+    key: str | None = None
+    source: str = ""
+    introduced: bool = False
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """A short form defined in the text: "Position Interpolation (PI)" -> short "PI", long "Position Interpolation"."""
+
+    short: str
+    long: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """A typed relation stated in one sentence between two mentions."""
+
+    head: Mention
+    type: RelationType
+    tail: Mention
+    cue: str = ""
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class DocExtraction:
+    """Everything the extractor found in one document; no spaCy object inside."""
+
+    document: Document
+    mentions: tuple[Mention, ...] = ()
+    relations: tuple[RelationMention, ...] = ()
+    abbreviations: tuple[Abbreviation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact is stated: paper, sentence text and its character span in the abstract."""
+
+    doc_id: str
+    sentence: str
+    start: int
+    end: int
+    cue: str = ""
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity. `id` is "<type>/<slug>" (e.g. "model/llama-65b") and is stable across runs."""
+
+    id: str
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    introduced: bool = False
+    variant_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed relation between two entity ids, with the evidence that states it."""
+
+    head: str
+    type: RelationType
+    tail: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """Resolved entities and relations of one document."""
+
+    document: Document
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = ()
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """One line of the merge log: which surface form became which entity, and why."""
+
+    surface: str
+    entity_id: str
+    reason: str
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All documents with their resolved, cross-document-linked results."""
+
+    results: tuple[DocResult, ...] = ()
+    merge_log: tuple[MergeRecord, ...] = ()
+    inputs: tuple[str, ...] = ()
+    duplicates_merged: int = 0
+    extra: dict = field(default_factory=dict)
