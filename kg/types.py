@@ -141,15 +141,6 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class DocResult:
-    """Resolved entities and relations of one document."""
-
-    document: Document
-    entities: tuple[Entity, ...] = ()
-    relations: tuple[Relation, ...] = ()
-
-
-@dataclass(frozen=True)
 class MergeRecord:
     """One line of the merge log: which surface form became which entity, and why."""
 
@@ -157,6 +148,16 @@ class MergeRecord:
     entity_id: str
     reason: str
     doc_id: str
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """Resolved entities and relations of one document."""
+
+    document: Document
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    merges: tuple[MergeRecord, ...] = ()
 
 
 @dataclass(frozen=True)

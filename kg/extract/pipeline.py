@@ -1,0 +1,34 @@
+"""build_nlp: the one place that knows kg's component order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from . import abbreviations as _abbreviations  # noqa: F401  (registers the factory)
+from . import components as _components  # noqa: F401
+from . import relations as _relations  # noqa: F401
+from .components import CANDIDATES_KEY
+from .lexicon import load_patterns
+from .tokenizer import customize_tokenizer
+
+
+def build_nlp(*, lexicon: str | Path | None = None) -> Language:
+    """A blank English pipeline with kg's tokenizer rules and components.
+
+    Args:
+        lexicon: a JSONL lexicon to use instead of the packaged ones (tests pass small ones).
+    """
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("span_ruler", name="kg_lexicon",
+                         config={"spans_key": CANDIDATES_KEY, "phrase_matcher_attr": "LOWER",
+                                 "annotate_ents": False, "overwrite": False})
+    ruler.add_patterns(load_patterns(lexicon))
+    nlp.add_pipe("kg_shapes")
+    nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_mentions")
+    nlp.add_pipe("kg_relations")
+    return nlp
