@@ -13,9 +13,10 @@ from typing import Literal
 import networkx as nx
 
 from . import __version__
+from .errors import InputError
 from .graph import build_graph, write_graph_json
-from .ingest import OnBadRecord, merge_duplicates, read_records
-from .io import remove_stale_temporaries, write_jsonl
+from .ingest import OnBadRecord, iter_input_files, merge_duplicates, read_records
+from .io import display_path, remove_stale_temporaries, staged_outputs, write_jsonl
 from .predictions import to_record
 from .resolve import link_corpus, resolve_document
 from .types import DocResult, Document
@@ -60,18 +61,21 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
     from .view import write_html
 
     inputs = [str(p) for p in inputs]
+    out = Path(out_dir)
+    remove_stale_temporaries(out)  # what a killed earlier run left behind
     summary = BuildSummary()
     records = list(read_records(inputs, on_bad_record=_counting(on_bad_record, summary)))
     documents, summary.duplicates_merged = merge_duplicates(records)
     summary.records, summary.documents = len(records), len(documents)
     G = graph_from_documents(documents, inputs=inputs, duplicates_merged=summary.duplicates_merged)
-    out = Path(out_dir)
-    remove_stale_temporaries(out)
-    targets = (out / "graph.json", out / f"graph.{RDF_SUFFIX[rdf_format]}", out / "graph.html")
-    write_graph_json(G, targets[0])
-    write_rdf(G, targets[1], format=rdf_format)
-    write_html(G, targets[2], max_nodes=max_nodes)
-    summary.files = [str(t) for t in targets]
+    names = ("graph.json", f"graph.{RDF_SUFFIX[rdf_format]}", "graph.html")
+    # All outputs are written into a hidden folder and renamed into place together at the end,
+    # so a failure, Ctrl-C or full disk part-way leaves every earlier output as it was.
+    with staged_outputs(out) as stage:
+        write_graph_json(G, stage / names[0])
+        write_rdf(G, stage / names[1], format=rdf_format)
+        write_html(G, stage / names[2], max_nodes=max_nodes)
+    summary.files = [str(out / name) for name in names]
     types = Counter(d["type"] for _, d in G.nodes(data=True) if d.get("kind") == "entity")
     summary.entities_by_type = dict(sorted(types.items()))
     summary.relations = sum(1 for _, _, k in G.edges(keys=True) if k not in ("mentioned_in", "introduced_in"))
@@ -81,8 +85,22 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
 def extract_to_file(inputs: Iterable[str | Path], out: str | Path, *,
                     on_bad_record: OnBadRecord | None = None) -> int:
     """Write one prediction record per input record (the scorer's format); returns the count."""
-    records = read_records([str(p) for p in inputs], on_bad_record=on_bad_record)
+    inputs = [str(p) for p in inputs]
+    out = Path(out)
+    _refuse_overwriting_input(out, inputs)
+    remove_stale_temporaries(out.parent, target=out.name)  # what a killed earlier run left behind
+    records = read_records(inputs, on_bad_record=on_bad_record)
     return write_jsonl((to_record(result) for result in analyze(records)), out)
+
+
+def _refuse_overwriting_input(out: Path, inputs: list[str]) -> None:
+    """`kg extract a.jsonl --out a.jsonl` would replace the abstracts with predictions."""
+    if not out.is_file():
+        return
+    for path in iter_input_files(inputs):
+        if path.samefile(out):
+            raise InputError(display_path(out), None,
+                             "expected an output file that is not also an input, found one of the inputs")
 
 
 def _counting(on_bad_record: OnBadRecord | None, summary: BuildSummary) -> OnBadRecord | None:
