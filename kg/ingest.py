@@ -132,13 +132,18 @@ class _Tally:
 
 
 def _why_empty(path: Path) -> str:
+    """What a file that gave no abstract holds instead (reads at most 64 KiB to say so)."""
     try:
-        size = path.stat().st_size
-    except OSError:
-        size = -1
-    if size == 0:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+            more = bool(fh.read(1))
+    except OSError as e:
+        return f"expected abstracts, found a file that cannot be read: {e.strerror or e}"
+    if not head:
         return "expected abstracts, found an empty file"
-    return "expected abstracts, found no abstract in the file"
+    if not more and not head.replace(b"\xef\xbb\xbf", b"").strip():
+        return "expected abstracts, found only blank lines"
+    return "expected abstracts, found none in the file"
 
 
 def merge_duplicates(documents: Iterable[Document]) -> tuple[list[Document], int]:

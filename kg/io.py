@@ -139,6 +139,8 @@ class RawLine:
 
 
 #: Lines end with LF, CRLF or a lone CR (old Mac files); JSON text never holds a raw CR or LF.
+#: Python refuses to convert integers longer than this (3.10.7+; CVE-2020-10735).
+_MAX_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _READ_CHUNK = 1 << 16
 
@@ -237,15 +239,17 @@ def parse_json_line(text: str, path: str | Path, line_no: int, *, ended: bool = 
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        cut = "" if ended else "the file ends in the middle of this line (was it cut short?); "
         at = "" if e.msg.endswith(" at") else " at"
-        raise InputError(where, line_no, f"{cut}expected a JSON value, found invalid JSON: "
-                                         f"{e.msg}{at} column {e.colno}") from e
+        if not ended:  # the last line has no line end and does not parse: most likely cut short
+            raise InputError(where, line_no, f'expected a complete JSON object, found the file ends in the '
+                                             f'middle of one (was it cut short?): {e.msg}{at} column {e.colno}') from e
+        raise InputError(where, line_no, f'expected a JSON object with "text", found invalid JSON: '
+                                         f'{e.msg}{at} column {e.colno}') from e
     except RecursionError as e:
         raise InputError(where, line_no, "expected a JSON object, found JSON nested too deeply to read") from e
     except ValueError as e:  # an integer with more digits than Python converts (CVE-2020-10735)
         raise InputError(where, line_no, "expected a JSON object, found a number too long to read "
-                                         f"(over {getattr(sys, "get_int_max_str_digits", lambda: 4300)():,} digits)") from e
+                                         f"(over {_MAX_INT_DIGITS():,} digits)") from e
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
