@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -139,10 +138,9 @@ class RawLine:
 
 
 #: Lines end with LF, CRLF or a lone CR (old Mac files); JSON text never holds a raw CR or LF.
+_READ_CHUNK = 1 << 16
 #: Python refuses to convert integers longer than this (3.10.7+; CVE-2020-10735).
 _MAX_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 4300)
-_LINE_END = re.compile(rb"\r\n|\r|\n")
-_READ_CHUNK = 1 << 16
 
 
 def iter_raw_lines(path: str | Path, *, limit: int | None = None) -> Iterator[RawLine]:
@@ -171,13 +169,12 @@ def iter_raw_lines(path: str | Path, *, limit: int | None = None) -> Iterator[Ra
             buf += chunk
             pos = 0
             while True:
-                match = _LINE_END.search(buf, pos)
-                # A CR at the end of the buffer may be the first half of a CRLF: wait for more.
-                if match is None or (match.end() == len(buf) and match.group() == b"\r" and not eof):
+                end, size = _line_end(buf, pos, eof)
+                if end < 0:
                     break
                 line_no += 1
-                yield _raw_line(line_no, buf[pos:match.start()], dropped, limit, True)
-                dropped, pos = 0, match.end()
+                yield _raw_line(line_no, buf[pos:end], dropped, limit, True)
+                dropped, pos = 0, end + size
             buf = buf[pos:]
             if eof:
                 if buf or dropped:
@@ -187,6 +184,18 @@ def iter_raw_lines(path: str | Path, *, limit: int | None = None) -> Iterator[Ra
             if dropped + len(buf) - keep > limit:  # too long to keep: count it, don't hold it
                 dropped += len(buf) - keep
                 buf = buf[len(buf) - keep:]
+
+
+def _line_end(buf: bytes, pos: int, eof: bool) -> tuple[int, int]:
+    """Where the next line end in buf[pos:] is and its length, or (-1, 0) if there is none yet."""
+    lf = buf.find(b"\n", pos)
+    cr = buf.find(b"\r", pos, lf if lf >= 0 else len(buf))  # bytes.find is memchr: fast
+    if cr < 0:
+        return lf, 1
+    if cr + 1 < len(buf):
+        return cr, 2 if buf[cr + 1] == 0x0A else 1
+    # A CR at the end of the buffer may be the first half of a CRLF: wait for more, unless none comes.
+    return (cr, 1) if eof else (-1, 0)
 
 
 def _raw_line(number: int, data: bytes, dropped: int, limit: int, ended: bool) -> RawLine:
