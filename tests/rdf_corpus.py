@@ -52,7 +52,7 @@ def small_corpus() -> Corpus:
         ))
     paper_b = DocResult(
         Document(b, FINLLAMA_TEXT, title=None, sources=("seeds/b.jsonl:3", "seeds/c.jsonl:1")),
-        entities=(finllama, investlm, slim, odd),
+        entities=(finllama, Entity(investlm.id, investlm.name, "Model"), slim, odd),
         relations=(
             Relation(finllama.id, "based_on", investlm.id, _evidence(b, FINLLAMA_TEXT, s_fin, cue="fine-tuned from")),
             Relation(finllama.id, "trained_on", slim.id, _evidence(b, FINLLAMA_TEXT, s_fin2, cue="trained on")),
