@@ -86,6 +86,103 @@ class Lit(NamedTuple):
 #: (subject IRI, predicate IRI, object IRI or Lit); IRIs are plain str.
 Triple = tuple[str, str, "str | Lit"]
 
+class _Vocabulary(NamedTuple):
+    """The IRIs the export writes, as plain str: a DefinedNamespace lookup costs microseconds, and a
+    large export makes millions of them."""
+
+    dcterms_abstract: str
+    dcterms_identifier: str
+    dcterms_source: str
+    dcterms_title: str
+    mlkg_Assertion: str
+    mlkg_Paper: str
+    mlkg_confidence: str
+    mlkg_cue: str
+    mlkg_evidence: str
+    mlkg_support: str
+    oa_SpecificResource: str
+    oa_TextPositionSelector: str
+    oa_TextQuoteSelector: str
+    oa_end: str
+    oa_exact: str
+    oa_hasSelector: str
+    oa_hasSource: str
+    oa_start: str
+    prov_Activity: str
+    prov_SoftwareAgent: str
+    prov_wasAssociatedWith: str
+    prov_wasDerivedFrom: str
+    prov_wasGeneratedBy: str
+    rdf_langString: str
+    rdf_object: str
+    rdf_predicate: str
+    rdf_subject: str
+    rdf_type: str
+    rdfs_label: str
+    sdo_softwareVersion: str
+    skos_altLabel: str
+    skos_prefLabel: str
+    void_Dataset: str
+    void_classPartition: str
+    void_classes: str
+    void_distinctObjects: str
+    void_distinctSubjects: str
+    void_entities: str
+    void_properties: str
+    void_triples: str
+    void_uriSpace: str
+    void_vocabulary: str
+    void_class: str
+
+
+_IRI = _Vocabulary(
+    str(DCTERMS.abstract),
+    str(DCTERMS.identifier),
+    str(DCTERMS.source),
+    str(DCTERMS.title),
+    str(MLKG.Assertion),
+    str(MLKG.Paper),
+    str(MLKG.confidence),
+    str(MLKG.cue),
+    str(MLKG.evidence),
+    str(MLKG.support),
+    str(OA.SpecificResource),
+    str(OA.TextPositionSelector),
+    str(OA.TextQuoteSelector),
+    str(OA.end),
+    str(OA.exact),
+    str(OA.hasSelector),
+    str(OA.hasSource),
+    str(OA.start),
+    str(PROV.Activity),
+    str(PROV.SoftwareAgent),
+    str(PROV.wasAssociatedWith),
+    str(PROV.wasDerivedFrom),
+    str(PROV.wasGeneratedBy),
+    str(RDF.langString),
+    str(RDF.object),
+    str(RDF.predicate),
+    str(RDF.subject),
+    str(RDF.type),
+    str(RDFS.label),
+    str(SDO.softwareVersion),
+    str(SKOS.altLabel),
+    str(SKOS.prefLabel),
+    str(VOID.Dataset),
+    str(VOID.classPartition),
+    str(VOID.classes),
+    str(VOID.distinctObjects),
+    str(VOID.distinctSubjects),
+    str(VOID.entities),
+    str(VOID.properties),
+    str(VOID.triples),
+    str(VOID.uriSpace),
+    str(VOID.vocabulary),
+    str(VOID["class"]),
+)
+_ENTITY_CLASS_IRIS: MappingProxyType[str, str] = MappingProxyType({k: str(v) for k, v in ENTITY_CLASSES.items()})
+_EDGE_PROPERTY_IRIS: MappingProxyType[str, str] = MappingProxyType({k: str(v) for k, v in EDGE_PROPERTIES.items()})
+
 _STRING = str(XSD.string)
 _INTEGER = str(XSD.integer)
 _NON_NEGATIVE = str(XSD.nonNegativeInteger)
@@ -153,22 +250,37 @@ def graph_triples(G: nx.MultiDiGraph) -> list[Triple]:
     """
     triples: set[Triple] = set()
     add = triples.add
+    iris = {node: resource_iri(node) for node in G}
     run = _run_triples(G, add)
     for node, data in G.nodes(data=True):
         if data.get(KIND) == PAPER_KIND:
-            _paper_triples(node, data, add)
+            _paper_triples(iris[node], node, data, add)
         else:
-            _entity_triples(node, data, add)
+            _entity_triples(iris[node], node, data, add)
     for u, v, key, data in G.edges(keys=True, data=True):
-        prop = EDGE_PROPERTIES.get(key)
+        prop = _EDGE_PROPERTY_IRIS.get(key)
         if prop is None:
             raise ExportError(f"edge {u!r} -> {v!r} has relation {key!r}, which the ontology has no property for")
-        subject, obj = resource_iri(u), resource_iri(v)
-        add((subject, str(prop), obj))
+        add((iris[u], prop, iris[v]))
         if data.get(EVIDENCE):
-            _assertion_triples(subject, str(prop), obj, data, run, add)
+            _assertion_triples(iris[u], prop, iris[v], data, run, iris, add)
     _void_triples(G, triples, run, add)
-    return sorted(triples, key=_sort_key)
+    return _sorted_triples(triples)
+
+
+def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """Triples in plain tuple order, sorted per subject: twice as fast as one sort of them all.
+
+    Tuples are compared without a key function: an IRI is never compared with a Lit, because every
+    predicate of the export has either IRI or literal objects, never both.
+    """
+    by_subject: dict[str, list[Triple]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple[0], []).append(triple)
+    ordered: list[Triple] = []
+    for subject in sorted(by_subject):
+        ordered.extend(sorted(by_subject[subject]))
+    return ordered
 
 
 def _sort_key(triple: Triple) -> tuple:
@@ -176,60 +288,59 @@ def _sort_key(triple: Triple) -> tuple:
     return (s, p, (1, o.value, o.datatype, o.language) if isinstance(o, Lit) else (0, o, "", ""))
 
 
-def _paper_triples(node: str, data: dict[str, Any], add) -> None:
-    paper = resource_iri(node)
-    add((paper, str(RDF.type), str(MLKG.Paper)))
-    add((paper, str(SKOS.prefLabel), Lit(str(data.get(LABEL) or node))))
-    add((paper, str(DCTERMS.identifier), Lit(str(data.get(DOC_ID) or node))))
+def _paper_triples(paper: str, node: str, data: dict[str, Any], add) -> None:
+    add((paper, _IRI.rdf_type, _IRI.mlkg_Paper))
+    add((paper, _IRI.skos_prefLabel, Lit(str(data.get(LABEL) or node))))
+    add((paper, _IRI.dcterms_identifier, Lit(str(data.get(DOC_ID) or node))))
     if data.get(TITLE):
-        add((paper, str(DCTERMS.title), Lit(str(data[TITLE]))))
+        add((paper, _IRI.dcterms_title, Lit(str(data[TITLE]))))
     if data.get(ABSTRACT) is not None:
-        add((paper, str(DCTERMS.abstract), Lit(str(data[ABSTRACT]))))
+        add((paper, _IRI.dcterms_abstract, Lit(str(data[ABSTRACT]))))
     for source in data.get(SOURCES) or ():
-        add((paper, str(DCTERMS.source), Lit(str(source))))
+        add((paper, _IRI.dcterms_source, Lit(str(source))))
 
 
-def _entity_triples(node: str, data: dict[str, Any], add) -> None:
-    entity = resource_iri(node)
-    cls = ENTITY_CLASSES.get(data.get(TYPE, ""))
+def _entity_triples(entity: str, node: str, data: dict[str, Any], add) -> None:
+    cls = _ENTITY_CLASS_IRIS.get(data.get(TYPE, ""))
     if cls is None:
         raise ExportError(f"node {node!r} has type {data.get(TYPE)!r}, which the ontology has no class for")
-    add((entity, str(RDF.type), str(cls)))
-    add((entity, str(SKOS.prefLabel), Lit(str(data.get(LABEL) or node))))
-    add((entity, str(DCTERMS.identifier), Lit(node)))
+    add((entity, _IRI.rdf_type, cls))
+    add((entity, _IRI.skos_prefLabel, Lit(str(data.get(LABEL) or node))))
+    add((entity, _IRI.dcterms_identifier, Lit(node)))
     for alias in data.get(ALIASES) or ():
-        add((entity, str(SKOS.altLabel), Lit(str(alias))))
+        add((entity, _IRI.skos_altLabel, Lit(str(alias))))
 
 
-def _assertion_triples(subject: str, prop: str, obj: str, data: dict[str, Any], run: str, add) -> None:
+def _assertion_triples(subject: str, prop: str, obj: str, data: dict[str, Any], run: str,
+                       iris: dict[str, str], add) -> None:
     assertion = f"{RESOURCE_BASE}{_ASSERTION}/{_digest(subject, prop, obj)}"
-    add((assertion, str(RDF.type), str(MLKG.Assertion)))
-    add((assertion, str(RDF.subject), subject))
-    add((assertion, str(RDF.predicate), prop))
-    add((assertion, str(RDF.object), obj))
-    add((assertion, str(MLKG.confidence), Lit(decimal_lexical(data[CONFIDENCE]), _DECIMAL)))
-    add((assertion, str(MLKG.support), Lit(str(int(data[SUPPORT])), _INTEGER)))
-    add((assertion, str(PROV.wasGeneratedBy), run))
+    add((assertion, _IRI.rdf_type, _IRI.mlkg_Assertion))
+    add((assertion, _IRI.rdf_subject, subject))
+    add((assertion, _IRI.rdf_predicate, prop))
+    add((assertion, _IRI.rdf_object, obj))
+    add((assertion, _IRI.mlkg_confidence, Lit(decimal_lexical(data[CONFIDENCE]), _DECIMAL)))
+    add((assertion, _IRI.mlkg_support, Lit(str(int(data[SUPPORT])), _INTEGER)))
+    add((assertion, _IRI.prov_wasGeneratedBy, run))
     for record in data[EVIDENCE]:
         paper_id, sentence, start, end, cue, confidence = (record[field] for field in _EVIDENCE_FIELDS)
-        paper = resource_iri(paper_id)
+        paper = iris.get(paper_id) or resource_iri(paper_id)
         evidence = f"{RESOURCE_BASE}{_EVIDENCE}/{_digest(assertion, paper, start, end, sentence, cue)}"
         quote_selector = f"{RESOURCE_BASE}{_SELECTOR}/quote-{_digest(sentence)}"
         position_selector = f"{RESOURCE_BASE}{_SELECTOR}/position-{int(start)}-{int(end)}"
-        add((assertion, str(PROV.wasDerivedFrom), paper))
-        add((assertion, str(MLKG.evidence), evidence))
-        add((evidence, str(RDF.type), str(OA.SpecificResource)))
-        add((evidence, str(OA.hasSource), paper))
-        add((evidence, str(OA.hasSelector), quote_selector))
-        add((evidence, str(OA.hasSelector), position_selector))
-        add((evidence, str(MLKG.confidence), Lit(decimal_lexical(confidence), _DECIMAL)))
+        add((assertion, _IRI.prov_wasDerivedFrom, paper))
+        add((assertion, _IRI.mlkg_evidence, evidence))
+        add((evidence, _IRI.rdf_type, _IRI.oa_SpecificResource))
+        add((evidence, _IRI.oa_hasSource, paper))
+        add((evidence, _IRI.oa_hasSelector, quote_selector))
+        add((evidence, _IRI.oa_hasSelector, position_selector))
+        add((evidence, _IRI.mlkg_confidence, Lit(decimal_lexical(confidence), _DECIMAL)))
         if cue:
-            add((evidence, str(MLKG.cue), Lit(str(cue))))
-        add((quote_selector, str(RDF.type), str(OA.TextQuoteSelector)))
-        add((quote_selector, str(OA.exact), Lit(str(sentence))))
-        add((position_selector, str(RDF.type), str(OA.TextPositionSelector)))
-        add((position_selector, str(OA.start), Lit(str(int(start)), _NON_NEGATIVE)))
-        add((position_selector, str(OA.end), Lit(str(int(end)), _NON_NEGATIVE)))
+            add((evidence, _IRI.mlkg_cue, Lit(str(cue))))
+        add((quote_selector, _IRI.rdf_type, _IRI.oa_TextQuoteSelector))
+        add((quote_selector, _IRI.oa_exact, Lit(str(sentence))))
+        add((position_selector, _IRI.rdf_type, _IRI.oa_TextPositionSelector))
+        add((position_selector, _IRI.oa_start, Lit(str(int(start)), _NON_NEGATIVE)))
+        add((position_selector, _IRI.oa_end, Lit(str(int(end)), _NON_NEGATIVE)))
 
 
 def _run_triples(G: nx.MultiDiGraph, add) -> str:
@@ -237,45 +348,49 @@ def _run_triples(G: nx.MultiDiGraph, add) -> str:
     version = str(G.graph.get("kg_version") or "")
     run = f"{RESOURCE_BASE}{_RUN}/kg-{iri_segment(version)}" if version else f"{RESOURCE_BASE}{_RUN}/kg"
     agent = f"{RESOURCE_BASE}{_AGENT}/kg"
-    add((run, str(RDF.type), str(PROV.Activity)))
-    add((run, str(RDFS.label), Lit(f"kg {version} extraction" if version else "kg extraction")))
-    add((run, str(PROV.wasAssociatedWith), agent))
-    add((agent, str(RDF.type), str(PROV.SoftwareAgent)))
-    add((agent, str(RDFS.label), Lit("kg")))
+    add((run, _IRI.rdf_type, _IRI.prov_Activity))
+    add((run, _IRI.rdfs_label, Lit(f"kg {version} extraction" if version else "kg extraction")))
+    add((run, _IRI.prov_wasAssociatedWith, agent))
+    add((agent, _IRI.rdf_type, _IRI.prov_SoftwareAgent))
+    add((agent, _IRI.rdfs_label, Lit("kg")))
     if version:
-        add((agent, str(SDO.softwareVersion), Lit(version)))
+        add((agent, _IRI.sdo_softwareVersion, Lit(version)))
     return run
 
 
 def _void_triples(G: nx.MultiDiGraph, triples: set[Triple], run: str, add) -> None:
     """A VoID description of the export; its counts cover every triple but its own."""
-    rdf_type = str(RDF.type)
-    classes: dict[str, set[str]] = {}
+    rdf_type = _IRI.rdf_type
+    classes: dict[str, int] = {}
+    subjects: set[str] = set()
+    objects: set[str | Lit] = set()
+    predicates: set[str] = set()
     for s, p, o in triples:
+        subjects.add(s)
+        predicates.add(p)
+        objects.add(o)
         if p == rdf_type:
-            classes.setdefault(o, set()).add(s)
-    subjects = {s for s, _, _ in triples}
-    objects = {o for _, _, o in triples}
+            classes[o] = classes.get(o, 0) + 1
     void = [
-        (VOID_IRI, rdf_type, str(VOID.Dataset)),
-        (VOID_IRI, str(DCTERMS.title), Lit("kg knowledge graph of ML models, datasets and methods")),
-        (VOID_IRI, str(VOID.triples), Lit(str(len(triples)), _INTEGER)),
-        (VOID_IRI, str(VOID.entities), Lit(str(sum(1 for s in subjects if s.startswith(RESOURCE_BASE))), _INTEGER)),
-        (VOID_IRI, str(VOID.classes), Lit(str(len(classes)), _INTEGER)),
-        (VOID_IRI, str(VOID.properties), Lit(str(len({p for _, p, _ in triples})), _INTEGER)),
-        (VOID_IRI, str(VOID.distinctSubjects), Lit(str(len(subjects)), _INTEGER)),
-        (VOID_IRI, str(VOID.distinctObjects), Lit(str(len(objects)), _INTEGER)),
-        (VOID_IRI, str(VOID.uriSpace), Lit(RESOURCE_BASE)),
-        (VOID_IRI, str(PROV.wasGeneratedBy), run),
+        (VOID_IRI, rdf_type, _IRI.void_Dataset),
+        (VOID_IRI, _IRI.dcterms_title, Lit("kg knowledge graph of ML models, datasets and methods")),
+        (VOID_IRI, _IRI.void_triples, Lit(str(len(triples)), _INTEGER)),
+        (VOID_IRI, _IRI.void_entities, Lit(str(sum(1 for s in subjects if s.startswith(RESOURCE_BASE))), _INTEGER)),
+        (VOID_IRI, _IRI.void_classes, Lit(str(len(classes)), _INTEGER)),
+        (VOID_IRI, _IRI.void_properties, Lit(str(len(predicates)), _INTEGER)),
+        (VOID_IRI, _IRI.void_distinctSubjects, Lit(str(len(subjects)), _INTEGER)),
+        (VOID_IRI, _IRI.void_distinctObjects, Lit(str(len(objects)), _INTEGER)),
+        (VOID_IRI, _IRI.void_uriSpace, Lit(RESOURCE_BASE)),
+        (VOID_IRI, _IRI.prov_wasGeneratedBy, run),
     ]
-    void += [(VOID_IRI, str(VOID.vocabulary), namespace)
+    void += [(VOID_IRI, _IRI.void_vocabulary, namespace)
              for namespace in (PREFIXES["mlkg"], PREFIXES["oa"], PREFIXES["prov"], PREFIXES["skos"], PREFIXES["dcterms"])]
-    void += [(VOID_IRI, str(DCTERMS.source), Lit(str(source))) for source in G.graph.get("inputs") or ()]
+    void += [(VOID_IRI, _IRI.dcterms_source, Lit(str(source))) for source in G.graph.get("inputs") or ()]
     for cls, members in classes.items():
         partition = f"{VOID_IRI}#class-{_digest(cls)}"
-        void += [(VOID_IRI, str(VOID.classPartition), partition),
-                 (partition, str(VOID["class"]), cls),
-                 (partition, str(VOID.entities), Lit(str(len(members)), _INTEGER))]
+        void += [(VOID_IRI, _IRI.void_classPartition, partition),
+                 (partition, _IRI.void_class, cls),
+                 (partition, _IRI.void_entities, Lit(str(members), _INTEGER))]
     for triple in void:
         add(triple)
 
@@ -325,7 +440,7 @@ def _rdflib_triples(rdf_graph: Graph) -> list[Triple]:
     def plain(term) -> str | Lit:
         if isinstance(term, RdfLiteral):
             if term.language:
-                return Lit(str(term), str(RDF.langString), term.language)
+                return Lit(str(term), _IRI.rdf_langString, term.language)
             return Lit(str(term), str(term.datatype or XSD.string))
         return str(term)
 
