@@ -71,7 +71,7 @@
   function nodeVisible(id) {
     var a = attrs(id);
     if (isPaper(a)) return state.showPapers;
-    if (isEntity(a)) return state.types.has(a[S.type] || "?") && papersOf(a) >= state.minPapers;
+    if (isEntity(a)) return state.types.has(a[S.type] || "?") && (state.minPapers <= 1 || papersOf(a) >= state.minPapers);
     return true;
   }
   function edgeVisible(e) {
@@ -106,11 +106,12 @@
     if (e.key === S.introduced && mentionPairs.has(e.source + "\u0000" + e.target)) return;
     var paperEdge = isPaperEdge(e);
     var introduced = paperEdge && introducedPairs.has(e.source + "\u0000" + e.target);
+    var color = relColor(introduced ? S.introduced : e.key);
     var edge = {
       id: i,
       from: e.source,
       to: e.target,
-      color: { color: relColor(introduced ? S.introduced : e.key), highlight: "#1f2328", hover: "#1f2328", inherit: false },
+      color: { color: color, highlight: paperEdge ? "#59636e" : color, hover: paperEdge ? "#59636e" : color, inherit: false },
       width: paperEdge ? (introduced ? 2 : 1) : 2,
       hidden: !edgeVisible(e),
       arrows: { to: { enabled: !paperEdge && e.key !== "compared_with", scaleFactor: 0.6 } },
