@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
-from view_graphs import MARKUP_PROBE, demo_graph, synthetic_graph
+from view_support import MARKUP_PROBE, demo_graph, synthetic_graph
 
 import kg.io
 from kg import view

@@ -1,12 +1,18 @@
-"""Hand-made graphs for the view's tests, benchmark and screenshot (no spaCy, no files read).
+"""Support for the view's tests, benchmark and screenshot: hand-made graphs (no spaCy, no files
+read) and headless Chromium with the network cut.
 
 demo_graph()        a small realistic graph: eight abstracts about LLaMA and its descendants
-synthetic_graph(n)  a graph of about n nodes with the shape of a real corpus (papers, entities
-                    mentioned by a few papers, a Zipf-like tail of popular ones, typed relations)
+synthetic_graph(n)  a graph of n nodes with the shape of a real corpus (papers, entities mentioned
+                    by a few papers, a heavy tail of popular ones, typed relations)
+launch_chromium()   Debian's /usr/bin/chromium through Playwright, never a downloaded browser
+open_offline(...)   open a file:// page, abort and record every other request, record console errors
 """
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -177,3 +183,57 @@ def synthetic_graph(n_nodes: int, *, seed: int = 1) -> nx.MultiDiGraph:
                                                             end=len(sentence))))
         results.append(DocResult(document=doc, entities=tuple(chosen_list), relations=tuple(relations)))
     return build_graph(Corpus(results=tuple(results), inputs=(f"synthetic:{n_nodes}",)))
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+#: The page sets this attribute once the graph is laid out and drawn.
+READY_SELECTOR = "body[data-kg-ready]"
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install -e '.[test]')"
+    return None
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless; no browser is ever downloaded."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
+
+
+@dataclass
+class OfflinePage:
+    """A page opened with the network cut, and what it tried or complained about."""
+
+    page: Any
+    console_errors: list[str] = field(default_factory=list)
+    remote_requests: list[str] = field(default_factory=list)
+
+
+def open_offline(browser: Any, path: str | Path, *, viewport: tuple[int, int] = (1400, 860),
+                 wait: bool = True, timeout_ms: int = 60000) -> OfflinePage:
+    """Open `path` from file://; any request not to file:, data: or blob: is aborted and recorded."""
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    result = OfflinePage(page)
+    page.on("console", lambda m: result.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: result.console_errors.append(f"uncaught: {e}"))
+
+    def route(route: Any) -> None:
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            result.remote_requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.goto(Path(path).resolve().as_uri())
+    if wait:
+        page.wait_for_selector(READY_SELECTOR, state="attached", timeout=timeout_ms)
+    return result
