@@ -88,14 +88,15 @@
     var a = n.attrs, st = styleOf(a), paper = isPaper(a);
     var node = {
       id: n.id,
-      label: shortLabel(paper ? (a[S.title] || a[S.label] || n.id) : (a[S.label] || n.id), paper ? 28 : 40),
+      // Paper titles are long: they show on hover and around a selection, not all at once.
+      label: paper ? undefined : shortLabel(a[S.label] || n.id, 40),
       shape: st.shape,
       color: { background: st.color, border: st.color, highlight: { background: st.color, border: "#1f2328" },
                hover: { background: st.color, border: "#1f2328" } },
       borderWidth: 1,
       borderWidthSelected: 3,
       hidden: !nodeVisible(n.id),
-      font: paper ? { size: 11, color: "#59636e" } : { size: 14, color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" },
+      font: { size: 15, color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" },
     };
     if (paper) { node.size = 7; } else { node.value = Math.max(papersOf(a), 1); }
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
@@ -127,8 +128,8 @@
     autoResize: true,
     nodes: {
       scaling: {
-        min: 9, max: 38,
-        label: { enabled: true, min: 13, max: 26, drawThreshold: 7, maxVisible: 30 },
+        min: 9, max: 32,
+        label: { enabled: true, min: 15, max: 28, drawThreshold: 6, maxVisible: 32 },
         customScalingFunction: function (min, max, total, value) {
           return max === min ? 0 : Math.sqrt((value - min) / (max - min));
         },
@@ -138,7 +139,8 @@
     layout: { randomSeed: 7, improvedLayout: !PYTHON_LAYOUT && DATA.nodes.length <= 150 },
     physics: PYTHON_LAYOUT ? false : {
       solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -60, springLength: 70, springConstant: 0.08, avoidOverlap: 0.4 },
+      forceAtlas2Based: { gravitationalConstant: -60, centralGravity: 0.012, springLength: 70, springConstant: 0.08,
+                          avoidOverlap: 0.6 },
       stabilization: { enabled: true, iterations: 400, updateInterval: 50, fit: true },
     },
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
@@ -193,6 +195,17 @@
       if (out && out.drawExternalLabel) labels.push(out.drawExternalLabel);
     });
     labels.forEach(function (f) { f(); });
+    ctx.save();
+    ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#59636e"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+    ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 3; ctx.lineJoin = "round";
+    focus.nodes.forEach(function (id) {
+      var n = body.nodes[id];
+      if (!n || n.options.hidden || !isPaper(attrs(id))) return;
+      var text = shortLabel(paperTitle(id), 36);
+      ctx.strokeText(text, n.x, n.y + 10);
+      ctx.fillText(text, n.x, n.y + 10);
+    });
+    ctx.restore();
   });
 
   function neighbourhood(id) {
