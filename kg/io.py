@@ -15,6 +15,8 @@ from typing import IO, Any
 from .errors import ExportError, InputError
 
 TMP_PREFIX = ".kg-tmp-"
+_UMASK = os.umask(0o022)  # reading the umask means setting it: put it straight back
+os.umask(_UMASK)
 #: One record (line) larger than this is refused: it protects memory from runaway lines.
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 
@@ -29,6 +31,8 @@ def atomic_write(path: str | Path, *, mode: str = "w") -> Iterator[IO[Any]]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", dir=path.parent)
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600 files; outputs get the usual 0666 & ~umask
+            os.fchmod(fd, 0o666 & ~_UMASK)
     except OSError as e:
         raise ExportError(f"{display_path(path)}: cannot write: {e.strerror or e}") from e
     encoding = None if "b" in mode else "utf-8"
@@ -108,6 +112,11 @@ def staged_outputs(out_dir: str | Path) -> Iterator[Path]:
         _fsync_directory(out)
     except OSError as e:
         raise ExportError(f"{display_path(out)}: cannot write: {e.strerror or e}") from e
+    except ExportError as e:  # name the output the user asked for, not the hidden staging folder
+        hidden = display_path(stage) + os.sep
+        if not str(e).startswith(hidden):
+            raise
+        raise ExportError(display_path(out / str(e)[len(hidden):])) from e
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

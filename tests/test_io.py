@@ -263,3 +263,18 @@ def test_io_parse_json_line_bad(text, ended, message):
 
 def test_io_display_path_escapes_bytes_that_are_not_utf8():
     assert kg.io.display_path(os.fsdecode(b"caf\xe9.txt")) == "caf\\xe9.txt"
+
+
+def test_io_staged_outputs_errors_name_the_real_output_not_the_staging_folder(tmp_path):
+    with pytest.raises(ExportError) as info, staged_outputs(tmp_path) as stage:
+        with atomic_write(stage / "graph.ttl") as fh:
+            fh.write("x")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert str(info.value) == f"{tmp_path}/graph.ttl: cannot write: No space left on device"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_io_atomic_write_gives_outputs_the_usual_permissions(tmp_path):
+    with atomic_write(tmp_path / "graph.json") as fh:
+        fh.write("{}")
+    assert (tmp_path / "graph.json").stat().st_mode & 0o777 == 0o666 & ~kg.io._UMASK
