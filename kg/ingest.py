@@ -13,6 +13,7 @@ A directory means every supported file in it, in sorted order.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -85,7 +86,8 @@ def read_records(paths: Iterable[str | Path], *, on_bad_record: OnBadRecord | No
             when None the first bad record raises.
 
     Raises:
-        InputError: naming the file and line of the first problem.
+        InputError: naming the file and line of the first problem; when skipping, only if no
+            good abstract is left at all.
     """
     seen_ids: dict[str, tuple[str, str]] = {}
     paths = list(paths)
@@ -321,7 +323,7 @@ def _read_txt_file(path: Path, tally: _Tally) -> Iterator[Document]:
         return
     where = display_path(path)
     entries = layout(read_stripped(path), where)
-    for index in range(1, 1 << 62):
+    for index in itertools.count(1):
         try:
             line_no, title, text = next(entries)
         except StopIteration:
