@@ -9,10 +9,24 @@ _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
 _DETERMINERS = ("the ", "a ", "an ", "our ", "their ", "its ", "this ", "these ", "those ")
 
 
+def score_key(name: object) -> str:
+    """Exactly the scorer's folding (shared/eval/score.py `norm`): case folded, then every
+    character but ASCII letters, digits and dots dropped. `kg.eval` uses it so that its figures
+    are the scorer's to the last digit.
+
+    >>> score_key("LLaMA-65B"), score_key("llama 65b"), score_key(".NET.")
+    ('llama65b', 'llama65b', 'net')
+    >>> score_key("中文")
+    ''
+    """
+    return _NOT_KEY.sub("", str(name).casefold()).strip(".")
+
+
 def name_key(name: str) -> str:
     """The matching key of a name: case folded, only letters, digits and dots kept.
 
-    It is the same folding as the scorer's, so names that score as equal share a key.
+    It is the scorer's folding (`score_key`) after NFKC, so names that score as equal share a
+    key; a name with no ASCII letter or digit keeps its own letters instead of becoming "".
 
     >>> name_key("LLaMA 65B")
     'llama65b'
