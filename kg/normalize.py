@@ -144,7 +144,7 @@ def split_size_suffix(name: str) -> tuple[str, str] | None:
 _SIZE_TOKEN = r"\d+(?:\.\d+)?\s?[KMBT]?"
 _SIZE_SEP = r"\s*(?:,\s*and|,\s*or|,|/|-|\u2013|to|and|or)\s*"
 #: Two or more sizes joined by list or range words: "7B to 65B", "7B/13B/70B", "780M, 1.3B, and 2.7B".
-SIZE_LIST = re.compile(rf"{_SIZE_TOKEN}(?:{_SIZE_SEP}{_SIZE_TOKEN})+(?!\w|\.\d)", re.IGNORECASE)
+SIZE_LIST = re.compile(rf"(?<![\w.]){_SIZE_TOKEN}(?:{_SIZE_SEP}{_SIZE_TOKEN})+(?!\w|\.\d)", re.IGNORECASE)
 _ENDS_WITH_SIZE = re.compile(r"(?:^|[\s\-_])\d+(?:\.\d+)?[KMBT]$", re.IGNORECASE)
 
 
@@ -156,6 +156,8 @@ def split_size_range(name: str) -> tuple[str, list[str]] | None:
     >>> split_size_range("Llama 2 (7B/13B/70B)")
     ('Llama 2', ['7B', '13B', '70B'])
     >>> split_size_range("LLaMA-65B") is None
+    True
+    >>> split_size_range("LLaMA2-70B") is None  # a version, then one size
     True
     """
     match = re.match(rf"^(.*?[A-Za-z].*?)[\s\-_]*\(?\s*({SIZE_LIST.pattern})\s*\)?$", name.strip(),

@@ -46,6 +46,7 @@ ALSO_KNOWN_AS = "also known as, in the text"
 GENERIC_HEAD = "same name without a generic head noun or '-based'"
 SHORT_FORM = "short form used after the full name"
 SIZE_RANGE = "size range expanded into a variant"
+SIZE_RANGE_FAMILY = "family named with a range of sizes"
 IMPLIED_FAMILY = "family of a size variant, not named in the text"
 CROSS_PAPER = "cross-paper link: same name up to case, hyphens and spacing"
 CROSS_PAPER_ALIAS = "cross-paper link: the name is an alias of this entity in another paper"
@@ -175,7 +176,7 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
             surfaces.join(text, base, GENERIC_HEAD)
         ranged = split_size_range(text)
         if ranged:
-            surfaces.join(text, ranged[0], SIZE_RANGE)
+            surfaces.join(text, ranged[0], SIZE_RANGE_FAMILY)
         if mention.key:
             surfaces.join(text, mention.key, LEXICON)
     mention_keys = {name_key(clean_surface(m.text)) for m in mentions}
@@ -301,14 +302,19 @@ def _canonical_name(mentions: list[Mention], names: list[str], entity_type: str,
                     short_forms: set[str]) -> str:
     """The lexicon's name if any; else for an abbreviation the short form of a Model or Dataset
     ("FBI-LLM", "MuSE") and the long form of a Method, Task or Metric ("Position Interpolation");
-    else a name without a generic head noun; else the most frequent spelling."""
-    lexicon_names = sorted({m.key for m in mentions if m.key})
+    else a name without a generic head noun or a size range; else the most frequent spelling in
+    the text, the earliest on a tie."""
+    lexicon_names = sorted({m.key for m in mentions if m.key and same_size(m.text, m.key)})
     if lexicon_names:
         return lexicon_names[0]
     defined = short_forms if entity_type in ("Model", "Dataset") else long_forms
-    counts = Counter(names)
-    return max(sorted(counts), key=lambda n: (name_key(n) in defined, strip_generic_head(n) == n
-                                              and split_size_range(n) is None, counts[n], len(n)))
+    counts = Counter(clean_surface(m.text) for m in mentions)
+    first: dict[str, int] = {}
+    for mention in sorted(mentions, key=lambda m: m.start):
+        first.setdefault(clean_surface(mention.text), mention.start)
+    return min(sorted(set(names)), key=lambda n: (
+        name_key(n) not in defined, strip_generic_head(n) != n or split_size_range(n) is not None,
+        -counts[n], first.get(n, len(n) + 10**9)))
 
 
 def _merge_into(old: Entity | None, new: Entity) -> Entity:
@@ -329,6 +335,7 @@ def _expand_size_ranges(text: str, mentions: list[Mention], entities: dict[str, 
     either at once or after a cue word (SIZE_CUES), and must not count tokens or examples.
     Returns each new variant with the text that names it.
     """
+    starts = sorted({m.start for m in mentions})
     ordered = sorted((m for m in mentions if m.label == "Model"), key=lambda m: (m.start, m.end))
     new: dict[str, tuple[Entity, str]] = {}
     for index, mention in enumerate(ordered):
@@ -337,17 +344,19 @@ def _expand_size_ranges(text: str, mentions: list[Mention], entities: dict[str, 
         if ranged:
             families, sizes, where = [ranged[0]], ranged[1], surface
         else:
-            found = _sizes_after(text, mention)
-            if found is None:
-                continue
-            sizes, where, direct = found
+            # The sizes belong to the nearest name before them: stop at the next mention.
+            stop = next((start for start in starts if start >= mention.end), len(text))
             own = split_size_suffix(surface)
-            if own and direct:
-                families, sizes = [own[0]], [own[1], *sizes]  # "LLaMA 7B" + " to 65B"
-            elif own:
+            # "LLaMA 7B" + " to 65B": the list starts at the mention's own size.
+            begin = mention.start + len(surface) - len(own[1]) if own and text[mention.start:].startswith(surface) \
+                else mention.end
+            found = _sizes_after(text, mention, begin, stop)
+            if found is None or (own and not found[2]):
                 continue
-            else:
-                families = [surface] + ([] if direct else _coordinated(text, ordered[:index], mention))
+            sizes, end, direct = found
+            listed = [] if direct else _coordinated(text, ordered[:index], mention)
+            families = [own[0]] if own else [surface] + [clean_surface(m.text) for m in listed]
+            where = _balanced(text, min([mention.start] + [m.start for m in listed]), end)
         for family in families:
             family_id = by_key.get(name_key(family))
             family_name = entities[family_id].name if family_id in entities else family
@@ -362,14 +371,19 @@ def _expand_size_ranges(text: str, mentions: list[Mention], entities: dict[str, 
     return [new[k] for k in sorted(new)]
 
 
-def _sizes_after(text: str, mention: Mention) -> tuple[list[str], str, bool] | None:
-    """(sizes, the text naming them, whether they follow at once) after a mention, or None."""
-    window = text[mention.end:mention.sent_end if mention.sent_end > mention.end else len(text)]
+def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[list[str], int, bool] | None:
+    """(sizes, where their text ends, whether they follow at once) from `begin` on, or None.
+
+    `stop` is where the next mention starts: sizes after it are not this mention's.
+    """
+    sentence_end = mention.sent_end if mention.sent_end > mention.end else len(text)
+    window = text[begin:max(min(sentence_end, stop), mention.end)]
     match = SIZE_LIST.search(window)
-    if not match or match.start() > MAX_SIZE_GAP:
+    if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
         return None
     gap = window[:match.start()]
-    if _NOT_MODEL_SIZES.match(window[match.end():]) or re.search(r"[.;:!?]", gap):
+    after = text[begin + match.end():]
+    if _NOT_MODEL_SIZES.match(after) or re.search(r"[.;:!?]", gap):
         return None
     direct = re.fullmatch(r"[\s(\-]*", gap) is not None
     if not direct and not SIZE_CUES.search(gap):
@@ -377,19 +391,31 @@ def _sizes_after(text: str, mention: Mention) -> tuple[list[str], str, bool] | N
     sizes = expand_size_range(match.group(0))
     if len(sizes) < 2:
         return None
-    return sizes, text[mention.start:mention.end + match.end()].strip(), direct
+    closing = re.match(r"\s*\)", after)
+    return sizes, begin + match.end() + (closing.end() if closing else 0), direct
 
 
-def _coordinated(text: str, before: list[Mention], current: Mention) -> list[str]:
-    """Model names listed with `current`: "LLaMA" and "Alpaca" in "LLaMA, Alpaca and Vicuna"."""
-    names: list[str] = []
+def _balanced(text: str, start: int, end: int) -> str:
+    """text[start:end], widened to an opening parenthesis just before it, or cut before a
+    closing one it does not open: "(LLaMA, Alpaca and Vicuna) in different sizes (7B, 13B)"."""
+    if text[start:end].count(")") > text[start:end].count("(") and text[max(start - 1, 0):start] == "(":
+        start -= 1
+    where = text[start:end].strip()
+    if where.count(")") > where.count("(") and where.endswith(")"):
+        where = where[:-1].rstrip()
+    return where
+
+
+def _coordinated(text: str, before: list[Mention], current: Mention) -> list[Mention]:
+    """Model mentions listed with `current`: "LLaMA" and "Alpaca" in "LLaMA, Alpaca and Vicuna"."""
+    listed: list[Mention] = []
     following = current
     for previous in reversed(before):
         if previous.end > following.start or not _COORDINATION.match(text[previous.end:following.start]):
             break
-        names.append(clean_surface(previous.text))
+        listed.append(previous)
         following = previous
-    return names
+    return listed
 
 
 def _family(entity: Entity, entities: dict[str, Entity], by_key: dict[str, str]) -> Entity | None:
@@ -450,13 +476,15 @@ def link_corpus(results: Iterable[DocResult], *, inputs: Iterable[str] = (), dup
         if len(owners) == 1 and next(iter(owners))[1] in named_types.get(alias_key, ()):
             groups.union(alias_key, next(iter(owners))[0])
 
+    # A name chosen among several (an entity with aliases) outvotes a name that was the only
+    # one a paper used: "Position Interpolation (PI)" names the entity that another paper calls "PI".
     names: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, Counter[str]] = defaultdict(Counter)
     for result in results:
         for entity in result.entities:
             root = groups.find(name_key(entity.name))
             weight = 0 if entity.implied else 1  # a name the text does not use never wins over one it does
-            names[root][entity.name] += weight
+            names[root][entity.name] += weight * (1 + 1000 * bool(entity.aliases))
             types[root][entity.type] += weight
     linked_ids: dict[str, tuple[str, EntityType]] = {}
     for root, counts in names.items():
