@@ -325,3 +325,14 @@ def test_resolve_merge_reasons_cover_every_surface():
     result = resolve_document(extraction("d", text, ("LLaMA-65B", "Model"), ("LLaMA 65B", "Model")))
     reasons = {m.surface: m.reason for m in result.merges if m.entity_id == "model/llama-65b"}
     assert reasons == {"LLaMA-65B": CANONICAL, "LLaMA 65B": SPELLING}
+
+
+def test_link_corpus_graph_has_one_node_per_entity_lineage_and_merge_log():
+    from kg.graph import ALIASES, VARIANT_OF, build_graph, entity_nodes
+
+    G = build_graph(link_corpus(_corpus_docs()))
+    assert entity_nodes(G).count("model/llama-65b") == 1
+    assert "LLaMA 65b" in G.nodes["model/llama-65b"][ALIASES]
+    assert G.has_edge("model/llama-65b", "model/llama", VARIANT_OF)
+    assert {"surface": "LLaMA 65b", "entity": "model/llama-65b", "reason": CROSS_PAPER, "paper": "paper/b"} in \
+        G.graph["merge_log"]
