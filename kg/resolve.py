@@ -21,6 +21,7 @@ unambiguous alias of another entity, get one id. Every decision is a `MergeRecor
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ from .normalize import (
     SIZE_LIST, expand_size_range, name_key, slugify, split_size_range, split_size_suffix, strip_generic_head,
 )
 from .types import (
-    ENTITY_TYPES, Abbreviation, Corpus, DocExtraction, DocResult, Entity, EntityType, Evidence, MergeRecord,
+    ENTITY_TYPES, Corpus, DocExtraction, DocResult, Entity, EntityType, Evidence, MergeRecord,
     Mention, Relation, signature_allows,
 )
 
@@ -345,7 +346,8 @@ def _expand_size_ranges(text: str, mentions: list[Mention], entities: dict[str, 
             families, sizes, where = [ranged[0]], ranged[1], surface
         else:
             # The sizes belong to the nearest name before them: stop at the next mention.
-            stop = next((start for start in starts if start >= mention.end), len(text))
+            after = bisect.bisect_left(starts, mention.end)
+            stop = starts[after] if after < len(starts) else len(text)
             own = split_size_suffix(surface)
             # "LLaMA 7B" + " to 65B": the list starts at the mention's own size.
             begin = mention.start + len(surface) - len(own[1]) if own and text[mention.start:].startswith(surface) \
