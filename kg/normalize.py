@@ -182,8 +182,9 @@ GENERIC_HEADS = (
 def strip_generic_head(name: str) -> str:
     """The name without a trailing generic head noun or "-based", when what is left is a name.
 
-    What is left must look like a name (an upper-case letter or a digit), so that "language
-    model" or "rule-based" stay as they are.
+    What is left must be one word that looks like a name (an upper-case letter or a digit), so
+    that "language model", "rule-based" and "Fully BInarized Large Language Model" (where the
+    head noun is part of the name) stay as they are.
 
     >>> strip_generic_head("MuSE dataset")
     'MuSE'
@@ -195,12 +196,14 @@ def strip_generic_head(name: str) -> str:
     'language model'
     >>> strip_generic_head("rule-based")
     'rule-based'
+    >>> strip_generic_head("Fully BInarized Large Language Model")
+    'Fully BInarized Large Language Model'
     """
     text = name.strip()
     match = re.match(r"^(.+?)(?:[\s\-]+based|\s+(?:" + "|".join(GENERIC_HEADS) + r"))$", text, flags=re.IGNORECASE)
     if not match:
         return text
     rest = match.group(1).strip(" -")
-    if rest and any(ch.isupper() or ch.isdigit() for ch in rest):
+    if rest and " " not in rest and any(ch.isupper() or ch.isdigit() for ch in rest):
         return rest
     return text

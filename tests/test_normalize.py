@@ -63,7 +63,8 @@ def test_normalize_split_size_range_bad(name):
     ("MuSE dataset", "MuSE"), ("LLaMA models", "LLaMA"), ("Llama-2-based", "Llama-2"), ("RoPE-based", "RoPE"),
     ("CovidDialog datasets", "CovidDialog"), ("BIG-Bench benchmark", "BIG-Bench"),
     ("language model", "language model"), ("rule-based", "rule-based"), ("the dataset", "the dataset"),
-    ("LLaMA", "LLaMA"),
+    ("LLaMA", "LLaMA"), ("Fully BInarized Large Language Model", "Fully BInarized Large Language Model"),
+    ("Multimodal Stressed Emotion dataset", "Multimodal Stressed Emotion dataset"),
 ])
 def test_normalize_strip_generic_head(name, expected):
     assert strip_generic_head(name) == expected
