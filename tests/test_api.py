@@ -196,3 +196,13 @@ def test_api_graph_from_texts_bad_item_names_position(bad, message):
     with pytest.raises(InputError, match=message) as info:
         api.graph_from_texts([TEXT_1, bad])
     assert (info.value.path, info.value.line) == ("<texts>", 2)
+
+
+def test_api_reexported_from_kg():
+    import kg
+
+    for name in ("load_graph", "sparql", "evidence", "find_entities", "graph_from_texts", "graph_from_files",
+                 "entity_table", "relation_table"):
+        assert getattr(kg, name) is getattr(api, name)
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        kg.no_such_thing  # noqa: B018
