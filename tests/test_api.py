@@ -174,7 +174,7 @@ def test_api_sparql_over_real_export(G, tmp_path):
     rdf = pytest.importorskip("kg.rdf")
     path = tmp_path / "graph.ttl"
     rdf.write_rdf(G, path)
-    frame = api.sparql("SELECT ?label WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }", path)
+    frame = api.sparql("SELECT ?label WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }", path)
     assert "Vicuna-13B" in set(frame["label"])
 
 
