@@ -206,3 +206,11 @@ def test_api_reexported_from_kg():
         assert getattr(kg, name) is getattr(api, name)
     with pytest.raises(AttributeError, match="no_such_thing"):
         kg.no_such_thing  # noqa: B018
+
+
+def test_api_every_function_documented_in_notebooks_readme():
+    readme = (Path(__file__).resolve().parents[1] / "notebooks" / "README.md").read_text(encoding="utf-8")
+    import kg
+
+    for name in kg._API:
+        assert f"`{name}(" in readme, f"notebooks/README.md does not document kg.{name}"
