@@ -1,49 +1,400 @@
-"""spaCy components of kg: name-shape candidates and the choice of final mentions."""
+"""spaCy components of kg: name-shape candidates, and the choice and typing of final mentions.
+
+Candidates come from three places: the lexicon rulers (doc.spans["kg_candidates"]), name shapes
+(doc.spans["kg_shapes"], this module) and abbreviation definitions (doc._.kg_abbreviations). The
+"kg_mentions" component picks non-overlapping spans, types each name from all its evidence in the
+document (lexicon > context cue > abbreviation head > shape), drops names with no evidence of being an
+entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_mention_meta.
+"""
 from __future__ import annotations
 
-import re
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+
+from ..normalize import name_key
+from .patterns import (
+    APPOSITIVE_HEADS, CAMEL_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
+    GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
+    MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
+    VARIANT_WORDS, VERSION_TOKEN,
+)
 
 CANDIDATES_KEY = "kg_candidates"
-# A model-like name: letters then digits or a size (GPT-4, K2-65B, Qwen2.5-7B) or inner capitals
-# after a lower-case letter (InvestLM, ChatGPT).
-_MODEL_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z][A-Za-z]*[-.]?\d[\w.\-]*|[A-Z][a-z]+[A-Z][A-Za-z0-9\-]*)$")
-_NOT_NAMES = frozenset({"COVID-19", "COVID19"})
+SHAPES_KEY = "kg_shapes"
+#: How strongly each kind of evidence types a name (mirrors resolve.SOURCE_WEIGHT).
+EVIDENCE_WEIGHT = {"lexicon": 3.0, "context": 2.0, "abbreviation": 1.0, "shape": 1.0, "head": 1.0}
+SOURCE_PRIORITY = {"lexicon": 0, "context": 1, "abbreviation": 2, "head": 3, "shape": 4}
+
+if not Doc.has_extension("kg_mention_meta"):
+    Doc.set_extension("kg_mention_meta", default=None)
+if not Doc.has_extension("kg_title"):
+    Doc.set_extension("kg_title", default=None)
+
+
+# --- shapes ----------------------------------------------------------------------------------
+def shape_kind(text: str) -> str | None:
+    """Which name shape a token has: "digit", "camel", "caps" or None.
+
+    >>> [shape_kind(t) for t in ("K2-65B", "ChatGPT", "SELF-ALIGN", "model", "COVID-19", "A100")]
+    ['digit', 'camel', 'caps', None, None, None]
+    """
+    if text.lower() in NOT_NAMES or len(text) < 2:
+        return None
+    if MODEL_DIGIT_SHAPE.match(text):
+        # letter + 2-4 digits only is hardware or an identifier (A100, V100, Q1), not a model
+        if len(text) <= 5 and text[0].isupper() and text[1:].isdigit():
+            return None
+        return "digit"
+    if CAMEL_SHAPE.match(text):
+        return "camel"
+    if CAPS_SHAPE.match(text) and sum(c.isalpha() for c in text) >= 2:
+        return "caps"
+    return None
 
 
 def shape_candidates(doc: Doc) -> list[Span]:
-    """Tokens shaped like model names, labelled Model."""
-    return [Span(doc, token.i, token.i + 1, label="Model") for token in doc
-            if _MODEL_SHAPE.match(token.text) and token.text not in _NOT_NAMES]
+    """Tokens shaped like names; the label is the shape kind, typed later from evidence."""
+    return [Span(doc, token.i, token.i + 1, label=kind) for token in doc
+            if (kind := shape_kind(token.text)) is not None]
 
 
-@Language.factory("kg_shapes", assigns=[f"doc.spans"], default_config={})
+@Language.factory("kg_shapes", assigns=["doc.spans"], default_config={})
 def make_shapes(nlp: Language, name: str) -> "ShapeCandidates":
     return ShapeCandidates()
 
 
 class ShapeCandidates:
-    """Adds name-shaped tokens to doc.spans[CANDIDATES_KEY]."""
+    """Puts name-shaped tokens in doc.spans[SHAPES_KEY]."""
 
     def __call__(self, doc: Doc) -> Doc:
-        existing = list(doc.spans.get(CANDIDATES_KEY, []))
-        doc.spans[CANDIDATES_KEY] = existing + shape_candidates(doc)
+        doc.spans[SHAPES_KEY] = shape_candidates(doc)
         return doc
 
 
-@Language.factory("kg_mentions", assigns=["doc.ents"], requires=["doc.spans"], default_config={})
+# --- candidates and evidence -------------------------------------------------------------------
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    source: str
+    label: str = ""  # a type, or "" when only the shape is known
+    key: str | None = None
+    kind: str = ""
+    evidence: dict[str, float] = field(default_factory=dict)
+
+    def add(self, label: str, weight: float) -> None:
+        if label:
+            self.evidence[label] = self.evidence.get(label, 0.0) + weight
+
+
+def shape_type(text: str) -> str:
+    """A weak type guess from how a name ends: "-Bench" is a dataset, "-GPT" a model.
+
+    >>> shape_type("MT-Bench"), shape_type("InvestLM"), shape_type("SparseAttention"), shape_type("Foo")
+    ('Dataset', 'Model', 'Method', '')
+    """
+    lowered = text.lower()
+    if lowered.endswith(("bench", "qa", "eval", "set", "data", "corpus", "-sft", "instruct-data", "arena",
+                         "glue", "pile", "mmlu")):
+        return "Dataset"
+    if lowered.endswith(("gpt", "lm", "llm", "bert", "coder", "net", "former", "llama", "chat", "t5",
+                         "instruct", "vl", "-v", "-base", "-large", "-xl", "-xxl", "-mini", "-turbo")):
+        return "Model"
+    if SIZE_TOKEN.match(text.rsplit("-", 1)[-1]) and "-" in text:
+        return "Model"
+    if lowered.endswith(("align", "attention", "decoding", "prompt", "prompting", "tuning", "search", "merging",
+                         "norm", "sampling", "former", "distill", "opt", "lora", "rl")):
+        return "Method"
+    return ""
+
+
+def head_type(words: list[str]) -> str:
+    """The type a lower-case or long-form name gets from its head word (before "of", "in", ...).
+
+    >>> head_type(["Activity", "Recognition", "In", "Classroom"]), head_type(["Position", "Interpolation"])
+    ('Task', 'Method')
+    """
+    lowered = [w.lower() for w in words]
+    for i, word in enumerate(lowered):
+        if i > 0 and word in PREPOSITIONS_IN_NAMES:
+            lowered = lowered[:i]
+            break
+    if not lowered:
+        return ""
+    head = lowered[-1].split("-")[-1] if lowered[-1] not in TASK_HEADS | METHOD_HEADS else lowered[-1]
+    for table, label in ((DATASET_HEADS, "Dataset"), (METRIC_HEADS, "Metric"), (TASK_HEADS, "Task"),
+                         (METHOD_HEADS, "Method")):
+        if lowered[-1] in table or head in table:
+            return label
+    if head in {"model", "models", "llm", "llms", "transformer", "gpt"}:
+        return "Model"
+    return ""
+
+
+def is_generic_long_form(text: str) -> bool:
+    """True for long forms that name a kind of thing: "Large Language Models", "Artificial Intelligence".
+
+    >>> is_generic_long_form("Large Language Models"), is_generic_long_form("Position Interpolation")
+    (True, False)
+    """
+    lowered = text.lower()
+    if lowered in GENERIC_BUT_NAMED:
+        return False
+    words = lowered.replace("-", " ").split()
+    return lowered in GENERIC_PHRASES or all(w in GENERIC_WORDS for w in words)
+
+
+def _next_words(doc: Doc, end: int, n: int) -> list[str]:
+    return [t.lower_ for t in doc[end:min(end + n, len(doc))]]
+
+
+def context_type(doc: Doc, start: int, end: int) -> str:
+    """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
+    after = _next_words(doc, end, 4)
+    if after:
+        first = after[0]
+        if first in ("-based", "-style"):
+            return ""
+        if first in CUE_NOUNS and not (len(after) > 1 and after[1] in ("of",)):
+            return CUE_NOUNS[first]
+        if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
+            for word in after[2:] + _next_words(doc, end + 4, 3):
+                if word in APPOSITIVE_HEADS:
+                    return APPOSITIVE_HEADS[word]
+    for size in (3, 2, 1):
+        if start - size < 0:
+            continue
+        before = tuple(t.lower_ for t in doc[start - size:start])
+        if before in CUE_BEFORE:
+            return CUE_BEFORE[before]
+        if size >= 2 and before[-1] in ("the", "a", "an") and before[:-1] in CUE_BEFORE:
+            return CUE_BEFORE[before[:-1]]
+    return ""
+
+
+def extend_model_name(doc: Doc, start: int, end: int) -> int:
+    """End of a model name followed by a version, size or variant: "Llama 2 70B", "Mistral 7B Instruct"."""
+    has_digit = any(c.isdigit() for c in doc[start:end].text)
+    while end < len(doc) and end - start < 5:
+        text = doc[end].text
+        if SIZE_TOKEN.match(text) or (doc[end - 1].text[-1:].isalpha() and not has_digit
+                                      and VERSION_TOKEN.match(text) and len(text) <= 4
+                                      and not (end + 1 < len(doc) and doc[end + 1].lower_ in
+                                               ("%", "times", "percent", "points", "tokens", "billion"))):
+            has_digit = True
+            end += 1
+        elif has_digit and text.lower().lstrip("-") in VARIANT_WORDS and text[:1].isupper():
+            end += 1
+        else:
+            break
+    return end
+
+
+def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
+    """Lower-case names ending in a Task/Method head word: "dialogue summarization", "nucleus sampling".
+
+    The name runs left from the head over lower-case content words, at most 4 of them, and needs at
+    least one modifier ("recognition" alone is not a name).
+    """
+    found = []
+    heads = TASK_HEADS | METHOD_HEADS
+    for token in doc:
+        lower = token.lower_
+        if lower not in heads or not token.is_lower:
+            continue
+        start = token.i
+        while (start > 0 and token.i - start < 4 and doc[start - 1].is_lower and doc[start - 1].is_alpha
+               or start > 0 and token.i - start < 4 and "-" in doc[start - 1].text
+               and doc[start - 1].text.replace("-", "").isalpha() and doc[start - 1].text.islower()):
+            word = doc[start - 1].lower_
+            if word in LEFT_STOP or word in GENERIC_PHRASES or word.endswith(("ly", "ed", "ing")) and word not in (
+                    "learning", "sampling", "fine-tuning", "processing", "reasoning", "understanding",
+                    "answering", "parsing", "tagging", "labeling", "modeling", "modelling", "embedding",
+                    "matching", "ranking", "filtering", "clustering", "speed", "shared", "supervised",
+                    "self-supervised", "weakly-supervised", "semi-supervised", "unsupervised", "grained"):
+                break
+            start -= 1
+        if start == token.i:
+            continue
+        found.append(Candidate(start, token.i + 1, "head", label=head_type([t.text for t in doc[start:token.i + 1]]),
+                               kind="head"))
+    return found
+
+
+def _intro_flags(doc: Doc, spans: list[Candidate], title: str | None) -> set[int]:
+    """Indices of the spans the paper itself introduces."""
+    introduced: set[int] = set()
+    by_start = {c.start: i for i, c in enumerate(spans)}
+    starts = sorted(by_start)
+    for sent in doc.sents:
+        words = [t.lower_ for t in sent]
+        for offset, token in enumerate(sent):
+            lower = token.lower_
+            if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(
+                    w in INTRO_SUBJECTS for w in words[max(0, offset - 6):offset])):
+                # the first candidate within the next 12 tokens of the sentence
+                for start in starts:
+                    if token.i < start <= min(token.i + 12, sent.end - 1):
+                        introduced.add(by_start[start])
+                        break
+            if lower in OWN_WORDS:
+                # "our X", "our proposed X", "the resulting model, X"
+                for start in starts:
+                    if token.i < start <= token.i + 3 and start < sent.end:
+                        between = [t.lower_ for t in doc[token.i + 1:start]]
+                        if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
+                            introduced.add(by_start[start])
+                        break
+    for i, cand in enumerate(spans):
+        end = cand.end
+        if (end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an")
+                and doc[end + 2].lower_ in ("new", "novel")):
+            introduced.add(i)
+    if title and ":" in title:
+        prefix = name_key(title.split(":", 1)[0])
+        for i, cand in enumerate(spans):
+            if name_key(doc[cand.start:cand.end].text) == prefix:
+                introduced.add(i)
+    return introduced
+
+
+def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
+    """Final typed mentions of a doc and, for each, (source, introduced)."""
+    cands: list[Candidate] = []
+    for span in doc.spans.get(CANDIDATES_KEY, []):
+        if span.text.lower() in GENERIC_PHRASES:
+            continue
+        cand = Candidate(span.start, span.end, "lexicon", label=span.label_, key=span.id_ or None, kind="lexicon")
+        if span.label_ == "Model":
+            cand.end = extend_model_name(doc, span.start, span.end)
+        cands.append(cand)
+    for span in doc.spans.get(SHAPES_KEY, []):
+        end = extend_model_name(doc, span.start, span.end) if span.label_ in ("digit", "camel") else span.end
+        cands.append(Candidate(span.start, end, "shape", kind=span.label_))
+    # abbreviation definitions: both forms are candidates, typed by the long form's head
+    abbreviation_links: list[tuple[str, str]] = []
+    for long_span, short_span in _abbreviation_spans(doc):
+        if is_generic_long_form(long_span.text):
+            continue
+        label = head_type([t.text for t in long_span])
+        cands.append(Candidate(long_span.start, long_span.end, "abbreviation", label=label, kind="long"))
+        abbreviation_links.append((name_key(long_span.text), name_key(short_span.text)))
+        for token in doc:
+            if token.text == short_span.text:
+                cands.append(Candidate(token.i, token.i + 1, "abbreviation", label=label, kind="short"))
+    # "a model called X", "dubbed X": the next capitalised token is a name
+    for token in doc:
+        if token.lower_ in NAMING_WORDS and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper():
+            nxt = doc[token.i + 1]
+            end = extend_model_name(doc, nxt.i, nxt.i + 1)
+            cands.append(Candidate(nxt.i, end, "context", kind="named"))
+    lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
+    for cand in lowercase_head_candidates(doc):
+        inner = lexicon_by_end.get(cand.end)
+        if inner is not None and inner.start > cand.start:
+            cand.label = inner.label  # "few-shot continual learning" is typed like "continual learning"
+        cands.append(cand)
+
+    chosen = _select(cands)
+    # evidence per name (grouped by key, and across defined abbreviations)
+    group_of: dict[str, str] = {}
+    for long_key, short_key in abbreviation_links:
+        group_of[short_key] = group_of.get(long_key, long_key)
+    texts = [doc[c.start:c.end].text for c in chosen]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, cand in enumerate(chosen):
+        key = name_key(texts[i])
+        groups[group_of.get(key, key)].append(i)
+    for i, cand in enumerate(chosen):
+        if cand.source != "shape" and cand.label:
+            cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
+        cue = context_type(doc, cand.start, cand.end)
+        if cue:
+            cand.add(cue, EVIDENCE_WEIGHT["context"])
+        if cand.source == "shape" and cand.kind != "caps":
+            guess = shape_type(texts[i]) or ("Model" if cand.kind in ("digit", "camel") else "")
+            cand.add(guess, EVIDENCE_WEIGHT["shape"])
+    introduced = _intro_flags(doc, chosen, title)
+
+    ents: list[Span] = []
+    meta: dict[tuple[int, int], tuple[str, bool]] = {}
+    for members in groups.values():
+        votes: dict[str, float] = defaultdict(float)
+        for i in members:
+            for label, weight in chosen[i].evidence.items():
+                votes[label] += weight
+        group_intro = any(i in introduced for i in members)
+        lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
+        if lexicon_member is not None:
+            label = lexicon_member.label
+        elif votes:
+            label = max(sorted(votes), key=lambda t: votes[t])
+        elif group_intro and any(chosen[i].kind in ("caps", "named") for i in members):
+            label = "Method"
+        else:
+            continue  # no evidence that this is an entity
+        # a bare head-word phrase needs its head to say Task/Method, and no other conflicting evidence
+        sources = {chosen[i].source for i in members}
+        source = min(sources, key=SOURCE_PRIORITY.__getitem__)
+        if source == "head" and votes.get(label, 0.0) < 1.0:
+            continue
+        first = min(members, key=lambda i: chosen[i].start)
+        for i in members:
+            cand = chosen[i]
+            ents.append(Span(doc, cand.start, cand.end, label=label, span_id=cand.key or ""))
+            meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
+                                            group_intro and i == first)
+    return sorted(ents, key=lambda s: s.start), meta
+
+
+def _abbreviation_spans(doc: Doc) -> list[tuple[Span, Span]]:
+    pairs = []
+    for abbreviation in doc._.kg_abbreviations:
+        long_span = doc.char_span(abbreviation.start, abbreviation.start + len(abbreviation.long),
+                                  alignment_mode="expand")
+        short_tokens = [t for t in doc if t.text == abbreviation.short]
+        if long_span is not None and short_tokens:
+            pairs.append((long_span, doc[short_tokens[0].i:short_tokens[0].i + 1]))
+    return pairs
+
+
+def _select(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: longest first, then the most trusted source."""
+    order = sorted(cands, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source], c.start))
+    taken: set[int] = set()
+    chosen: list[Candidate] = []
+    merged: dict[tuple[int, int], Candidate] = {}
+    for cand in order:
+        span_key = (cand.start, cand.end)
+        if span_key in merged:  # same span from another source: keep its typing evidence too
+            other = merged[span_key]
+            if cand.source != "shape" and cand.label:
+                other.add(cand.label, EVIDENCE_WEIGHT[cand.source])
+            if other.key is None:
+                other.key = cand.key
+            continue
+        if any(i in taken for i in range(cand.start, cand.end)):
+            continue
+        taken.update(range(cand.start, cand.end))
+        merged[span_key] = cand
+        chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta"],
+                  requires=["doc.spans", "doc._.kg_abbreviations"], default_config={})
 def make_mentions(nlp: Language, name: str) -> "MentionChooser":
     return MentionChooser()
 
 
 class MentionChooser:
-    """Chooses non-overlapping mentions from the candidates (longest first; lexicon wins ties)."""
+    """Chooses and types the final mentions (see choose_mentions)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = sorted(doc.spans.get(CANDIDATES_KEY, []),
-                            key=lambda span: (span.kb_id_ == "",))
-        doc.ents = filter_spans(candidates)
+        ents, meta = choose_mentions(doc, title=doc._.kg_title)
+        doc.ents = ents
+        doc._.kg_mention_meta = meta
         return doc
