@@ -19,7 +19,7 @@ from .patterns import (
     APPOSITIVE_HEADS, CAMEL_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
     MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
-    VARIANT_WORDS, VERSION_TOKEN,
+    VARIANT_WORDS, VERSION_TOKEN, WEAK_HEADS,
 )
 
 CANDIDATES_KEY = "kg_candidates"
@@ -193,6 +193,27 @@ def extend_model_name(doc: Doc, start: int, end: int) -> int:
     return end
 
 
+_ING_ED_MODIFIERS = frozenset({
+    "learning", "sampling", "fine-tuning", "processing", "reasoning", "understanding", "answering", "parsing",
+    "tagging", "labeling", "modeling", "modelling", "embedding", "matching", "ranking", "filtering",
+    "clustering", "speed", "shared", "supervised", "self-supervised", "weakly-supervised", "semi-supervised",
+    "unsupervised", "grained", "knowledge-grounded", "retrieval-augmented"})
+
+
+def _is_modifier(token) -> bool:
+    """A lower-case content word that can sit inside a name before its head ("speech", "few-shot")."""
+    text = token.text
+    if not text.islower() or not text.replace("-", "").isalpha() or text.startswith("-"):
+        return False
+    if text in LEFT_STOP or text in GENERIC_PHRASES:
+        return False
+    if text.endswith("s") and not text.endswith(("ss", "us", "is", "news")):
+        return False  # mostly verbs ("outperforms", "casts") or plurals ending a phrase
+    if text.endswith(("ly", "ed", "ing")) and text not in _ING_ED_MODIFIERS:
+        return False
+    return True
+
+
 def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
     """Lower-case names ending in a Task/Method head word: "dialogue summarization", "nucleus sampling".
 
@@ -206,22 +227,77 @@ def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
         if lower not in heads or not token.is_lower:
             continue
         start = token.i
-        while (start > 0 and token.i - start < 4 and doc[start - 1].is_lower and doc[start - 1].is_alpha
-               or start > 0 and token.i - start < 4 and "-" in doc[start - 1].text
-               and doc[start - 1].text.replace("-", "").isalpha() and doc[start - 1].text.islower()):
-            word = doc[start - 1].lower_
-            if word in LEFT_STOP or word in GENERIC_PHRASES or word.endswith(("ly", "ed", "ing")) and word not in (
-                    "learning", "sampling", "fine-tuning", "processing", "reasoning", "understanding",
-                    "answering", "parsing", "tagging", "labeling", "modeling", "modelling", "embedding",
-                    "matching", "ranking", "filtering", "clustering", "speed", "shared", "supervised",
-                    "self-supervised", "weakly-supervised", "semi-supervised", "unsupervised", "grained"):
-                break
+        while start > 0 and token.i - start < 4 and _is_modifier(doc[start - 1]):
             start -= 1
         if start == token.i:
             continue
+        if lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
+            continue  # "predominant algorithm", "knowledge search": too weak alone
         found.append(Candidate(start, token.i + 1, "head", label=head_type([t.text for t in doc[start:token.i + 1]]),
                                kind="head"))
     return found
+
+
+def _is_name_token(token) -> bool:
+    """A capitalised word that is not the first of its sentence, or a name-shaped one anywhere."""
+    text = token.text
+    if not text[:1].isalpha() or text.lower() in NOT_NAMES or text.lower() in GENERIC_PHRASES:
+        return False
+    if shape_kind(text) is not None:
+        return True
+    return text[:1].isupper() and not token.is_sent_start and text[1:].replace("-", "").isalpha()
+
+
+def _name_end(doc: Doc, start: int) -> int:
+    """End of a name starting at `start`: consecutive capitalised or name-shaped tokens, then sizes."""
+    end = start + 1
+    while end < len(doc) and end - start < 4 and _is_name_token(doc[end]) and not doc[end].is_sent_start:
+        end += 1
+    return extend_model_name(doc, start, end)
+
+
+def context_name_candidates(doc: Doc) -> list[Candidate]:
+    """Names that only their context reveals: "we present Dromedary", "a model called X",
+    "the resulting model, Crystal,", "X, a new benchmark"."""
+    found = []
+    for token in doc:
+        lower = token.lower_
+        i = token.i
+        if i + 1 >= len(doc):
+            break
+        nxt = doc[i + 1]
+        if lower in NAMING_WORDS and _is_name_token(nxt) or (
+                lower in INTRO_VERBS and _is_name_token(nxt) and any(
+                    t.lower_ in INTRO_SUBJECTS for t in doc[max(token.sent.start, i - 6):i])):
+            found.append(Candidate(i + 1, _name_end(doc, i + 1), "context", kind="named"))
+        elif (lower in CUE_NOUNS and nxt.text == "," and i + 2 < len(doc) and _is_name_token(doc[i + 2])
+              and i >= 1 and doc[i - 1].lower_ in OWN_WORDS):
+            found.append(Candidate(i + 2, _name_end(doc, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
+        elif (nxt.text == "," and _is_name_token(token) and i + 3 < len(doc) and doc[i + 2].lower_ in ("a", "an")
+              and (i == 0 or not _is_name_token(doc[i - 1]))):
+            head = next((APPOSITIVE_HEADS[t.lower_] for t in doc[i + 3:min(i + 7, len(doc))]
+                         if t.lower_ in APPOSITIVE_HEADS), "")
+            if head:
+                found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
+    return found
+
+
+def propagate(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """Other occurrences of names found by context or abbreviation, as candidates of the same kind."""
+    taken = {i for c in chosen for i in range(c.start, c.end)}
+    texts: dict[tuple[str, ...], Candidate] = {}
+    for cand in chosen:
+        if cand.source in ("context", "abbreviation") and cand.kind in ("named", "long", "short"):
+            texts.setdefault(tuple(t.text for t in doc[cand.start:cand.end]), cand)
+    extra = []
+    for words, cand in texts.items():
+        n = len(words)
+        for token in doc:
+            if token.text == words[0] and tuple(t.text for t in doc[token.i:token.i + n]) == words \
+                    and not any(j in taken for j in range(token.i, token.i + n)):
+                extra.append(Candidate(token.i, token.i + n, cand.source, label=cand.label, kind=cand.kind))
+                taken.update(range(token.i, token.i + n))
+    return extra
 
 
 def _intro_flags(doc: Doc, spans: list[Candidate], title: str | None) -> set[int]:
@@ -270,6 +346,8 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cand = Candidate(span.start, span.end, "lexicon", label=span.label_, key=span.id_ or None, kind="lexicon")
         if span.label_ == "Model":
             cand.end = extend_model_name(doc, span.start, span.end)
+            if cand.end != span.end:  # "LLaMA 65B" is its own entity, not LLaMA
+                cand.key = None
         cands.append(cand)
     for span in doc.spans.get(SHAPES_KEY, []):
         end = extend_model_name(doc, span.start, span.end) if span.label_ in ("digit", "camel") else span.end
@@ -285,12 +363,7 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         for token in doc:
             if token.text == short_span.text:
                 cands.append(Candidate(token.i, token.i + 1, "abbreviation", label=label, kind="short"))
-    # "a model called X", "dubbed X": the next capitalised token is a name
-    for token in doc:
-        if token.lower_ in NAMING_WORDS and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper():
-            nxt = doc[token.i + 1]
-            end = extend_model_name(doc, nxt.i, nxt.i + 1)
-            cands.append(Candidate(nxt.i, end, "context", kind="named"))
+    cands.extend(context_name_candidates(doc))
     lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
     for cand in lowercase_head_candidates(doc):
         inner = lexicon_by_end.get(cand.end)
@@ -299,6 +372,7 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cands.append(cand)
 
     chosen = _select(cands)
+    chosen = sorted(chosen + propagate(doc, chosen), key=lambda c: c.start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
@@ -326,20 +400,23 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         for i in members:
             for label, weight in chosen[i].evidence.items():
                 votes[label] += weight
-        group_intro = any(i in introduced for i in members)
         lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
+        # a name the lexicon already knows is prior work, not what this paper introduces
+        group_intro = lexicon_member is None and any(i in introduced for i in members)
         if lexicon_member is not None:
             label = lexicon_member.label
         elif votes:
             label = max(sorted(votes), key=lambda t: votes[t])
-        elif group_intro and any(chosen[i].kind in ("caps", "named") for i in members):
-            label = "Method"
+        elif group_intro or any(chosen[i].kind == "named" for i in members):
+            label = "Method" if any(chosen[i].kind in ("caps", "short", "long") for i in members) else "Model"
         else:
             continue  # no evidence that this is an entity
         # a bare head-word phrase needs its head to say Task/Method, and no other conflicting evidence
         sources = {chosen[i].source for i in members}
         source = min(sources, key=SOURCE_PRIORITY.__getitem__)
         if source == "head" and votes.get(label, 0.0) < 1.0:
+            continue
+        if doc[chosen[members[0]].start:chosen[members[0]].end].text.lower() in GENERIC_PHRASES:
             continue
         first = min(members, key=lambda i: chosen[i].start)
         for i in members:

@@ -146,5 +146,13 @@ each every all some any more most less other same similar large small high low r
 specific downstream multiple diverse complex simple typical several competitive promising superior
 significant substantial remarkable impressive extensive comprehensive wide broad including include
 includes via using use used uses than also which who whose where when while only further
+through without over into across under between among about against within toward towards after before
+during per like unlike upon little much lot lots optimal additional purpose whole entire full
+""".split())
+#: head words too generic to make a lower-case name on their own ("predominant algorithm").
+WEAK_HEADS = frozenset("""
+method approach framework algorithm technique strategy scheme mechanism architecture objective loss
+procedure training attention search network networks learning generation understanding reasoning
+planning control alignment matching resolution editing correction prediction estimation
 """.split())
 PREPOSITIONS_IN_NAMES = frozenset({"of", "in", "for", "from", "with", "on", "to"})
