@@ -8,8 +8,10 @@ entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_menti
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -41,7 +43,7 @@ def shape_kind(text: str) -> str | None:
     >>> [shape_kind(t) for t in ("K2-65B", "ChatGPT", "SELF-ALIGN", "model", "COVID-19", "A100")]
     ['digit', 'camel', 'caps', None, None, None]
     """
-    if text.lower() in NOT_NAMES or len(text) < 2:
+    if text.lower() in NOT_NAMES or len(text) < 2 or text.lower().startswith("covid"):
         return None
     if MODEL_DIGIT_SHAPE.match(text):
         # letter + 2-4 digits only is hardware or an identifier (A100, V100, Q1), not a model
@@ -111,6 +113,28 @@ def shape_type(text: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1)
+def _model_families() -> frozenset[str]:
+    from .lexicon import load_patterns
+    return frozenset(p["pattern"].lower() for p in load_patterns() if p["label"] == "Model" and len(p["pattern"]) >= 3)
+
+
+def family_prefix(text: str) -> str | None:
+    """The packaged lexicon's model family a name starts with: "LLaMA-1" -> "llama", else None.
+
+    >>> family_prefix("LLaMA-1"), family_prefix("Vicuna-13B-v1.5"), family_prefix("Foo-7B")
+    ('llama', 'vicuna', None)
+    """
+    parts = re.split(r"[-\s]|(?<=[A-Za-z])(?=\d)", text)
+    for n in range(len(parts) - 1, 0, -1):
+        prefix = "-".join(parts[:n]).lower()
+        if prefix in _model_families():
+            return prefix
+        if "".join(parts[:n]).lower() in _model_families():
+            return "".join(parts[:n]).lower()
+    return None
+
+
 def head_type(words: list[str]) -> str:
     """The type a lower-case or long-form name gets from its head word (before "of", "in", ...).
 
@@ -151,6 +175,21 @@ def _next_words(doc: Doc, end: int, n: int) -> list[str]:
     return [t.lower_ for t in doc[end:min(end + n, len(doc))]]
 
 
+_NP_END = frozenset({"that", "which", "for", "of", "to", "with", "from", "on", "in", "by", "and", "or", "designed",
+                     "trained", "built", "based", "using", "we", "who", "whose"})
+
+
+def appositive_type(doc: Doc, start: int) -> str:
+    """Type from the head (last word) of the noun phrase starting at `start`: "a holistic LLM scaling
+    guideline" -> Method (guideline), "a 65 billion-parameter LLM that ..." -> Model."""
+    head = ""
+    for token in doc[start:min(start + 8, len(doc))]:
+        if token.lower_ in _NP_END or token.is_punct and token.text not in ("-",):
+            break
+        head = token.lower_
+    return APPOSITIVE_HEADS.get(head, "")
+
+
 def context_type(doc: Doc, start: int, end: int) -> str:
     """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
     after = _next_words(doc, end, 4)
@@ -161,9 +200,7 @@ def context_type(doc: Doc, start: int, end: int) -> str:
         if first in CUE_NOUNS and not (len(after) > 1 and after[1] in ("of",)):
             return CUE_NOUNS[first]
         if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
-            for word in after[2:] + _next_words(doc, end + 4, 3):
-                if word in APPOSITIVE_HEADS:
-                    return APPOSITIVE_HEADS[word]
+            return appositive_type(doc, end + 2)
     for size in (3, 2, 1):
         if start - size < 0:
             continue
@@ -227,8 +264,15 @@ def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
         if lower not in heads or not token.is_lower:
             continue
         start = token.i
-        while start > 0 and token.i - start < 4 and _is_modifier(doc[start - 1]):
-            start -= 1
+        while start > 0 and token.i - start < 4:
+            if _is_modifier(doc[start - 1]):
+                start -= 1
+            elif (start > 1 and doc[start - 1].text in ("-based", "-level", "-specific", "-aware", "-guided",
+                                                        "-augmented", "-driven", "-grounded")
+                  and _is_modifier(doc[start - 2])):
+                start -= 2
+            else:
+                break
         if start == token.i:
             continue
         if lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
@@ -256,6 +300,12 @@ def _name_end(doc: Doc, start: int) -> int:
     return extend_model_name(doc, start, end)
 
 
+def _ends_name(doc: Doc, end: int) -> bool:
+    """Whether what follows a name closes it: punctuation or a clause word, not "-based" or a noun."""
+    return end >= len(doc) or doc[end].text in (",", "(", ":", ".", ";", "which", "that", "to", "for", "as",
+                                                "—", "–", "and", "is", "was", "with", "on", "in")
+
+
 def context_name_candidates(doc: Doc) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
@@ -267,7 +317,7 @@ def context_name_candidates(doc: Doc) -> list[Candidate]:
             break
         nxt = doc[i + 1]
         if lower in NAMING_WORDS and _is_name_token(nxt) or (
-                lower in INTRO_VERBS and _is_name_token(nxt) and any(
+                lower in INTRO_VERBS and _is_name_token(nxt) and _ends_name(doc, _name_end(doc, i + 1)) and any(
                     t.lower_ in INTRO_SUBJECTS for t in doc[max(token.sent.start, i - 6):i])):
             found.append(Candidate(i + 1, _name_end(doc, i + 1), "context", kind="named"))
         elif (lower in CUE_NOUNS and nxt.text == "," and i + 2 < len(doc) and _is_name_token(doc[i + 2])
@@ -275,8 +325,7 @@ def context_name_candidates(doc: Doc) -> list[Candidate]:
             found.append(Candidate(i + 2, _name_end(doc, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
         elif (nxt.text == "," and _is_name_token(token) and i + 3 < len(doc) and doc[i + 2].lower_ in ("a", "an")
               and (i == 0 or not _is_name_token(doc[i - 1]))):
-            head = next((APPOSITIVE_HEADS[t.lower_] for t in doc[i + 3:min(i + 7, len(doc))]
-                         if t.lower_ in APPOSITIVE_HEADS), "")
+            head = appositive_type(doc, i + 3)
             if head:
                 found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
     return found
@@ -389,8 +438,11 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         if cue:
             cand.add(cue, EVIDENCE_WEIGHT["context"])
         if cand.source == "shape" and cand.kind != "caps":
-            guess = shape_type(texts[i]) or ("Model" if cand.kind in ("digit", "camel") else "")
-            cand.add(guess, EVIDENCE_WEIGHT["shape"])
+            if family_prefix(texts[i]):
+                cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
+            else:
+                guess = shape_type(texts[i]) or ("Model" if cand.kind in ("digit", "camel") else "")
+                cand.add(guess, EVIDENCE_WEIGHT["shape"])
     introduced = _intro_flags(doc, chosen, title)
 
     ents: list[Span] = []
@@ -419,9 +471,13 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         if doc[chosen[members[0]].start:chosen[members[0]].end].text.lower() in GENERIC_PHRASES:
             continue
         first = min(members, key=lambda i: chosen[i].start)
+        surfaces = {name_key(texts[i]) for i in members}
         for i in members:
             cand = chosen[i]
-            ents.append(Span(doc, cand.start, cand.end, label=label, span_id=cand.key or ""))
+            # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
+            # as written ("summarization", not "text summarization")
+            key = cand.key if cand.key and name_key(cand.key) in surfaces else None
+            ents.append(Span(doc, cand.start, cand.end, label=label, span_id=key or ""))
             meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
                                             group_intro and i == first)
     return sorted(ents, key=lambda s: s.start), meta

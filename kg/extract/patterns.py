@@ -18,7 +18,7 @@ CAPS_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 #: a parameter-count size token: 7B, 65b, 1.3B, 8x7B, 410M.
 SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?[BMKT]$", re.IGNORECASE)
 #: version token after a family name: "Llama 2", "Claude 3", "GPT 4", "v2".
-VERSION_TOKEN = re.compile(r"^(?:v?\d+(?:\.\d+)?|[IVX]{1,3})$")
+VERSION_TOKEN = re.compile(r"^(?:v?\d+(?:\.\d+)?(?:-[A-Za-z0-9]+)?|[IVX]{1,3})$")
 #: variant words that continue a model name: "Llama 2 Chat", "Mistral 7B Instruct".
 VARIANT_WORDS = frozenset({"chat", "instruct", "base", "large", "small", "xl", "xxl", "mini", "turbo", "pro",
                            "ultra", "nano", "medium", "tiny", "coder", "code", "math", "vision", "sft",
@@ -64,9 +64,8 @@ CUE_BEFORE: dict[tuple[str, ...], str] = {
     ("benchmarks", "like"): "Dataset", ("benchmarks", "such", "as"): "Dataset",
     ("datasets", "such", "as"): "Dataset", ("models", "such", "as"): "Model", ("llms", "such", "as"): "Model",
     ("fine-tuned",): "Model", ("fine-tuning",): "Model", ("finetuning",): "Model", ("fine-tune",): "Model",
-    ("instruction-tuned",): "Model", ("distilled", "from"): "Model", ("based", "on"): "Model",
+    ("instruction-tuned",): "Model", ("distilled", "from"): "Model",
     ("built", "on"): "Model", ("built", "upon"): "Model", ("initialized", "from"): "Model",
-    ("outperforms",): "Model", ("surpasses",): "Model", ("beats",): "Model", ("rivals",): "Model",
     ("such", "as"): "", ("including",): "", ("e.g.", ","): "", ("like",): "",
 }
 #: verbs whose object the paper itself introduces: "we propose X".
@@ -89,7 +88,8 @@ APPOSITIVE_HEADS: dict[str, str] = {
                                "leaderboard", "resource")},
     **{w: "Method" for w in ("method", "approach", "framework", "technique", "algorithm", "strategy",
                               "architecture", "library", "toolkit", "system", "pipeline", "recipe", "paradigm",
-                              "mechanism", "procedure", "objective", "scheme", "tool", "platform")},
+                              "mechanism", "procedure", "objective", "scheme", "tool", "platform",
+                              "guideline", "guidelines", "sampler", "pruner", "optimizer", "technique")},
 }
 
 # --- abbreviations and generic phrases ---------------------------------------------------------
@@ -114,6 +114,8 @@ GENERIC_PHRASES = frozenset({
     "natural language processing", "machine learning", "deep learning", "neural networks", "neural network",
     "foundation models", "foundation model", "code llms", "open-source llms", "generative ai",
     "computer vision", "benchmark", "benchmarks", "dataset", "datasets", "regression", "classification",
+    "knowledge graph", "knowledge graphs", "knowledge base", "knowledge bases", "vision-language models",
+    "multimodal large language models", "small language models", "text generation method",
 })
 
 # --- head words of lower-case names ------------------------------------------------------------
@@ -130,6 +132,7 @@ regularization normalization interpolation merging encoding embedding embeddings
 prompting search learning training pretraining pre-training networks network architecture mechanism
 algorithm framework method approach technique scheme strategy objective loss descent propagation
 dropout pooling convolution transformer autoencoder encoder decoder parallelism checkpointing caching
+sampler pruner optimizer tokenizer retriever deduplication binarization sparsification specialization
 """.split())
 DATASET_HEADS = frozenset({"dataset", "corpus", "benchmark", "bench", "collection", "suite", "treebank",
                            "challenge", "leaderboard", "arena", "data"})

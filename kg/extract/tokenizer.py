@@ -23,6 +23,7 @@ CUE_SUFFIXES: tuple[str, ...] = (
     "based", "like", "style", "powered", "driven", "centric", "specific", "generated", "sized",
     "scale", "level", "aware", "free", "enhanced", "augmented", "guided", "only", "family",
     "series", "equivalent", "derived", "inspired", "assisted", "annotated", "labeled", "labelled",
+    "related", "dependent", "specialized", "tuned",
 )
 
 # Infix rules of spaCy's English defaults that split names; matched by their source text.
