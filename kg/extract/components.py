@@ -54,6 +54,8 @@ def shape_kind(text: str) -> str | None:
         return "camel"
     if CAPS_SHAPE.match(text) and sum(c.isalpha() for c in text) >= 2:
         return "caps"
+    if "-" in text[1:] and text[0].isalpha() and family_prefix(text):
+        return "digit"  # a known family with a variant suffix: Swin-T, Whisper-small
     return None
 
 
@@ -237,6 +239,10 @@ _ING_ED_MODIFIERS = frozenset({
     "unsupervised", "grained", "knowledge-grounded", "retrieval-augmented"})
 
 
+_TRAILING_GENERIC = frozenset({"method", "approach", "scheme", "framework", "technique", "algorithm", "strategy",
+                               "pipeline", "recipe", "procedure"})
+
+
 def _is_modifier(token) -> bool:
     """A lower-case content word that can sit inside a name before its head ("speech", "few-shot")."""
     text = token.text
@@ -275,9 +281,14 @@ def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
                 break
         if start == token.i:
             continue
-        if lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
+        end = token.i + 1
+        if lower in _TRAILING_GENERIC and end - start >= 3 and doc[end - 2].lower_ in TASK_HEADS | METHOD_HEADS:
+            end -= 1  # "data augmentation method" names "data augmentation"
+        elif lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
             continue  # "predominant algorithm", "knowledge search": too weak alone
-        found.append(Candidate(start, token.i + 1, "head", label=head_type([t.text for t in doc[start:token.i + 1]]),
+        elif lower in _TRAILING_GENERIC:
+            continue
+        found.append(Candidate(start, end, "head", label=head_type([t.text for t in doc[start:end]]),
                                kind="head"))
     return found
 
@@ -328,6 +339,24 @@ def context_name_candidates(doc: Doc) -> list[Candidate]:
             head = appositive_type(doc, i + 3)
             if head:
                 found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
+    return found
+
+
+def title_name_candidates(doc: Doc, title: str | None) -> list[Candidate]:
+    """The name before the colon of a title ("InvestLM: A Large Language Model for ..."), where the
+    abstract uses it; short names only (at most 4 words), and not generic phrases."""
+    if not title or ":" not in title:
+        return []
+    words = tuple(title.split(":", 1)[0].split())
+    if not 1 <= len(words) <= 4 or " ".join(words).lower() in GENERIC_PHRASES:
+        return []
+    key = name_key(" ".join(words))
+    found = []
+    for token in doc:
+        for n in range(1, 5):
+            if token.i + n <= len(doc) and name_key(doc[token.i:token.i + n].text) == key:
+                found.append(Candidate(token.i, token.i + n, "context", kind="named"))
+                break
     return found
 
 
@@ -413,6 +442,12 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             if token.text == short_span.text:
                 cands.append(Candidate(token.i, token.i + 1, "abbreviation", label=label, kind="short"))
     cands.extend(context_name_candidates(doc))
+    cands.extend(title_name_candidates(doc, title))
+    lexicon_by_start = {c.start: c for c in cands if c.source == "lexicon"}
+    for cand in cands:
+        inner = lexicon_by_start.get(cand.start)
+        if cand.source == "shape" and inner is not None and cand.end > inner.end:
+            cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
     lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
     for cand in lowercase_head_candidates(doc):
         inner = lexicon_by_end.get(cand.end)
