@@ -1,6 +1,7 @@
 """Abbreviation definitions in text: "Position Interpolation (PI)" (after Schwartz & Hearst, 2003)."""
 from __future__ import annotations
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -57,11 +58,19 @@ def best_long_form(short: str, candidate: str) -> str | None:
     return long_form
 
 
+def _open_parens(doc: Doc) -> list:
+    """The "(" tokens of a doc, found on the ORTH array (no Token object per token)."""
+    if "(" not in doc.text:
+        return []
+    orth = doc.to_array("ORTH")
+    return [doc[int(i)] for i in numpy.nonzero(orth == doc.vocab.strings["("])[0]]
+
+
 def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
     """(long form span, short form span) pairs for every "long form (SF)" in the doc."""
     pairs = []
-    for token in doc:
-        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+    for token in _open_parens(doc):
+        if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
             continue
         short = doc[token.i + 1]
         if not is_short_form(short.text):
@@ -84,8 +93,8 @@ def find_reversed_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[
     """Pairs for "SF (long form)", e.g. "ARIC (Activity Recognition In Classroom)": the whole text in
     parentheses must be the long form of the token before them."""
     pairs = []
-    for token in doc:
-        if token.text != "(" or token.i == 0 or not is_short_form(doc[token.i - 1].text):
+    for token in _open_parens(doc):
+        if token.i == 0 or not is_short_form(doc[token.i - 1].text):
             continue
         close = next((t.i for t in doc[token.i + 1:token.i + 2 + max_words] if t.text == ")"), None)
         if close is None or close - token.i < 3:

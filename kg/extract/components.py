@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -113,6 +114,20 @@ def shape_type(text: str) -> str:
                          "norm", "sampling", "former", "distill", "opt", "lora", "rl")):
         return "Method"
     return ""
+
+
+def _indices(doc: Doc, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
+    """Token indices whose LOWER (or ORTH) is one of `words`, without building Token objects."""
+    if not len(doc):
+        return []
+    key = (frozenset(words), attr)
+    hashes = _HASHES.get(key)
+    if hashes is None:  # string hashes are deterministic, so one set serves every doc
+        hashes = _HASHES[key] = frozenset(doc.vocab.strings.add(w) for w in words)
+    return [i for i, value in enumerate(doc.to_array(attr).tolist()) if value in hashes]
+
+
+_HASHES: dict[tuple[frozenset[str], str], frozenset[int]] = {}
 
 
 @lru_cache(maxsize=1)
@@ -265,9 +280,10 @@ def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
     """
     found = []
     heads = TASK_HEADS | METHOD_HEADS
-    for token in doc:
+    for index in _indices(doc, heads):
+        token = doc[index]
         lower = token.lower_
-        if lower not in heads or not token.is_lower:
+        if not token.is_lower:
             continue
         start = token.i
         while start > 0 and token.i - start < 4:
@@ -321,15 +337,17 @@ def context_name_candidates(doc: Doc) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
     found = []
-    for token in doc:
+    triggers = set(_indices(doc, NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)))
+    triggers.update(i - 1 for i in _indices(doc, {","}, "ORTH") if i > 0)
+    for i in sorted(triggers):
+        token = doc[i]
         lower = token.lower_
-        i = token.i
         if i + 1 >= len(doc):
             break
         nxt = doc[i + 1]
         if lower in NAMING_WORDS and _is_name_token(nxt) or (
                 lower in INTRO_VERBS and _is_name_token(nxt) and _ends_name(doc, _name_end(doc, i + 1)) and any(
-                    t.lower_ in INTRO_SUBJECTS for t in doc[max(token.sent.start, i - 6):i])):
+                    t.lower_ in INTRO_SUBJECTS for t in doc[max(0, i - 6):i])):
             found.append(Candidate(i + 1, _name_end(doc, i + 1), "context", kind="named"))
         elif (lower in CUE_NOUNS and nxt.text == "," and i + 2 < len(doc) and _is_name_token(doc[i + 2])
               and i >= 1 and doc[i - 1].lower_ in OWN_WORDS):
@@ -352,7 +370,9 @@ def title_name_candidates(doc: Doc, title: str | None) -> list[Candidate]:
         return []
     key = name_key(" ".join(words))
     found = []
-    for token in doc:
+    first = words[0].lower()
+    for index in _indices(doc, {first, first.split("-")[0]}):
+        token = doc[index]
         for n in range(1, 5):
             if token.i + n <= len(doc) and name_key(doc[token.i:token.i + n].text) == key:
                 found.append(Candidate(token.i, token.i + n, "context", kind="named"))
@@ -370,8 +390,9 @@ def propagate(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for token in doc:
-            if token.text == words[0] and tuple(t.text for t in doc[token.i:token.i + n]) == words \
+        for index in _indices(doc, {words[0]}, "ORTH"):
+            token = doc[index]
+            if tuple(t.text for t in doc[token.i:token.i + n]) == words \
                     and not any(j in taken for j in range(token.i, token.i + n)):
                 extra.append(Candidate(token.i, token.i + n, cand.source, label=cand.label, kind=cand.kind))
                 taken.update(range(token.i, token.i + n))
@@ -383,12 +404,15 @@ def _intro_flags(doc: Doc, spans: list[Candidate], title: str | None) -> set[int
     introduced: set[int] = set()
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
-    for sent in doc.sents:
-        words = [t.lower_ for t in sent]
-        for offset, token in enumerate(sent):
+    sent_bounds = [(sent.start, sent.end) for sent in doc.sents]
+    for index in _indices(doc, NAMING_WORDS | INTRO_VERBS | OWN_WORDS):
+        token = doc[index]
+        sent = doc[next((b for b in sent_bounds if b[0] <= index < b[1]), (0, len(doc)))[0]:
+                   next((b for b in sent_bounds if b[0] <= index < b[1]), (0, len(doc)))[1]]
+        words = [t.lower_ for t in doc[max(sent.start, index - 6):index]]
+        if True:
             lower = token.lower_
-            if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(
-                    w in INTRO_SUBJECTS for w in words[max(0, offset - 6):offset])):
+            if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
                 # the first candidate within the next 12 tokens of the sentence
                 for start in starts:
                     if token.i < start <= min(token.i + 12, sent.end - 1):
@@ -438,9 +462,8 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         label = head_type([t.text for t in long_span])
         cands.append(Candidate(long_span.start, long_span.end, "abbreviation", label=label, kind="long"))
         abbreviation_links.append((name_key(long_span.text), name_key(short_span.text)))
-        for token in doc:
-            if token.text == short_span.text:
-                cands.append(Candidate(token.i, token.i + 1, "abbreviation", label=label, kind="short"))
+        for index in _indices(doc, {short_span.text}, "ORTH"):
+            cands.append(Candidate(index, index + 1, "abbreviation", label=label, kind="short"))
     cands.extend(context_name_candidates(doc))
     cands.extend(title_name_candidates(doc, title))
     lexicon_by_start = {c.start: c for c in cands if c.source == "lexicon"}
@@ -523,9 +546,9 @@ def _abbreviation_spans(doc: Doc) -> list[tuple[Span, Span]]:
     for abbreviation in doc._.kg_abbreviations:
         long_span = doc.char_span(abbreviation.start, abbreviation.start + len(abbreviation.long),
                                   alignment_mode="expand")
-        short_tokens = [t for t in doc if t.text == abbreviation.short]
+        short_tokens = _indices(doc, {abbreviation.short}, "ORTH")
         if long_span is not None and short_tokens:
-            pairs.append((long_span, doc[short_tokens[0].i:short_tokens[0].i + 1]))
+            pairs.append((long_span, doc[short_tokens[0]:short_tokens[0] + 1]))
     return pairs
 
 
