@@ -298,12 +298,9 @@ def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
         if start == token.i:
             continue
         end = token.i + 1
-        if lower in _TRAILING_GENERIC and end - start >= 3 and doc[end - 2].lower_ in TASK_HEADS | METHOD_HEADS:
-            end -= 1  # "data augmentation method" names "data augmentation"
-        elif lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
+        if lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
             continue  # "predominant algorithm", "knowledge search": too weak alone
-        elif lower in _TRAILING_GENERIC:
-            continue
+        # "data augmentation method" stays whole: SciERC and most annotators keep the generic head
         found.append(Candidate(start, end, "head", label=head_type([t.text for t in doc[start:end]]),
                                kind="head"))
     return found
