@@ -1,8 +1,9 @@
 """The RDF view of the graph: export (Turtle, N-Triples, JSON-LD) and SPARQL queries.
 
 The export is built once as plain, sorted tuples (`graph_triples`), then handed either to
-pyoxigraph (the fast writer: about 0.7 s for a million triples where rdflib's Turtle writer takes
-26 s) or to rdflib (`to_rdf`, for Python callers and as a reference the tests compare against).
+pyoxigraph (the fast writer) or to rdflib (`to_rdf`, for Python callers and as the reference the
+tests compare against). For a million triples, building the tuples takes about 5 s of CPU and
+pyoxigraph writes Turtle in about 3 s, where rdflib's Turtle writer alone takes 26 s.
 Every IRI is derived from a node id or from a hash of content, never from a counter or a blank node,
 and the triples are sorted before serialization, so the same graph gives the same bytes.
 
@@ -22,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -375,7 +376,7 @@ def _void_triples(G: nx.MultiDiGraph, triples: set[Triple], run: str, add) -> No
         (VOID_IRI, rdf_type, _IRI.void_Dataset),
         (VOID_IRI, _IRI.dcterms_title, Lit("kg knowledge graph of ML models, datasets and methods")),
         (VOID_IRI, _IRI.void_triples, Lit(str(len(triples)), _INTEGER)),
-        (VOID_IRI, _IRI.void_entities, Lit(str(sum(1 for s in subjects if s.startswith(RESOURCE_BASE))), _INTEGER)),
+        (VOID_IRI, _IRI.void_entities, Lit(str(sum(s.startswith(RESOURCE_BASE) for s in subjects)), _INTEGER)),
         (VOID_IRI, _IRI.void_classes, Lit(str(len(classes)), _INTEGER)),
         (VOID_IRI, _IRI.void_properties, Lit(str(len(predicates)), _INTEGER)),
         (VOID_IRI, _IRI.void_distinctSubjects, Lit(str(len(subjects)), _INTEGER)),
@@ -383,8 +384,7 @@ def _void_triples(G: nx.MultiDiGraph, triples: set[Triple], run: str, add) -> No
         (VOID_IRI, _IRI.void_uriSpace, Lit(RESOURCE_BASE)),
         (VOID_IRI, _IRI.prov_wasGeneratedBy, run),
     ]
-    void += [(VOID_IRI, _IRI.void_vocabulary, namespace)
-             for namespace in (PREFIXES["mlkg"], PREFIXES["oa"], PREFIXES["prov"], PREFIXES["skos"], PREFIXES["dcterms"])]
+    void += [(VOID_IRI, _IRI.void_vocabulary, PREFIXES[prefix]) for prefix in ("mlkg", "oa", "prov", "skos", "dcterms")]
     void += [(VOID_IRI, _IRI.dcterms_source, Lit(str(source))) for source in G.graph.get("inputs") or ()]
     for cls, members in classes.items():
         partition = f"{VOID_IRI}#class-{_digest(cls)}"
@@ -428,10 +428,12 @@ def _oxigraph_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
         return found
 
     for s, p, o in triples:
-        if isinstance(o, Lit):
-            obj = ox.Literal(o.value, language=o.language) if o.language else ox.Literal(o.value, datatype=node(o.datatype))
-        else:
+        if not isinstance(o, Lit):
             obj = node(o)
+        elif o.language:
+            obj = ox.Literal(o.value, language=o.language)
+        else:
+            obj = ox.Literal(o.value, datatype=node(o.datatype))
         yield ox.Triple(node(s), node(p), obj)
 
 
@@ -508,7 +510,7 @@ def shapes_graph() -> Graph:
 
 # ---------------------------------------------------------------------------- SPARQL
 
-_SPARQL_ERROR = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+_SPARQL_ERROR = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 
 def query_rdf(source: str | Path | Graph | nx.MultiDiGraph, sparql: str, *,
@@ -566,7 +568,7 @@ def _load_store(source: str | Path | Graph | nx.MultiDiGraph) -> ox.Store:
 def _load_file(store: ox.Store, path: Path) -> None:
     format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
     if format is None:
-        raise InputError(str(path), None, "unknown RDF format; expected a .ttl, .nt or .jsonld file written by kg build")
+        raise InputError(str(path), None, "unknown RDF format: expected a .ttl, .nt or .jsonld file from kg build")
     try:
         store.load(path=str(path), format=format)
     except SyntaxError as e:
@@ -611,7 +613,7 @@ def format_results(variables: list[str], rows: list[tuple[str | None, ...]], *,
         writer.writerows(["" if value is None else value for value in row] for row in rows)
         return buffer.getvalue()
     if format == "json":
-        return json.dumps([dict(zip(variables, row)) for row in rows], ensure_ascii=False, indent=1) + "\n"
+        return json.dumps([dict(zip(variables, row, strict=True)) for row in rows], ensure_ascii=False, indent=1) + "\n"
     if format != "table":
         raise KGError(f"unknown result format {format!r}; expected table, csv or json")
     return _table(variables, rows)
@@ -620,9 +622,9 @@ def format_results(variables: list[str], rows: list[tuple[str | None, ...]], *,
 def _table(variables: list[str], rows: list[tuple[str | None, ...]]) -> str:
     cells = [[_cell(value) for value in row] for row in rows]
     widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(variables)]
-    lines = ["  ".join(name.ljust(width) for name, width in zip(variables, widths)).rstrip(),
+    lines = ["  ".join(name.ljust(width) for name, width in zip(variables, widths, strict=True)).rstrip(),
              "  ".join("-" * width for width in widths)]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
     return "\n".join(lines) + "\n"
 

@@ -45,10 +45,12 @@ def small_corpus() -> Corpus:
         Document(a, INVESTLM_TEXT, title="InvestLM: a financial LLM", sources=("seeds/a.txt:1",)),
         entities=(investlm, llama65, llama, slim, mmlu, lora),
         relations=(
-            Relation(investlm.id, "based_on", llama65.id, _evidence(a, INVESTLM_TEXT, s_based, cue="based on", confidence=0.9)),
+            Relation(investlm.id, "based_on", llama65.id,
+                     _evidence(a, INVESTLM_TEXT, s_based, cue="based on", confidence=0.9)),
             Relation(investlm.id, "trained_on", slim.id, _evidence(a, INVESTLM_TEXT, s_based, cue="trained on")),
             Relation(investlm.id, "evaluated_on", mmlu.id, _evidence(a, INVESTLM_TEXT, s_eval, cue="evaluated on")),
-            Relation(lora.id, "applied_to", investlm.id, _evidence(a, INVESTLM_TEXT, s_lora, cue="apply", confidence=0.7)),
+            Relation(lora.id, "applied_to", investlm.id,
+                     _evidence(a, INVESTLM_TEXT, s_lora, cue="apply", confidence=0.7)),
         ))
     paper_b = DocResult(
         Document(b, FINLLAMA_TEXT, title=None, sources=("seeds/b.jsonl:3", "seeds/c.jsonl:1")),

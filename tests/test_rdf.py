@@ -195,7 +195,8 @@ def _broken(rdf_graph: Graph, edit) -> Graph:
 
 
 BREAKAGES = {
-    "trained on a model": lambda g: g.add((URIRef(RES + "model/investlm"), MLKG.trainedOn, URIRef(RES + "model/llama"))),
+    "trained on a model": lambda g: g.add((URIRef(RES + "model/investlm"), MLKG.trainedOn,
+                                           URIRef(RES + "model/llama"))),
     "entity without a name": lambda g: g.remove((URIRef(RES + "model/investlm"), SKOS.prefLabel, None)),
     "two names": lambda g: g.add((URIRef(RES + "model/investlm"), SKOS.prefLabel, Literal("Other"))),
     "assertion without evidence": lambda g: g.remove((None, MLKG.evidence, None)),
@@ -308,7 +309,8 @@ def test_rdf_to_rdf_does_not_change_graph():
     G = small_graph()
     before = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str), dict(G.graph))
     to_rdf(G)
-    assert before == (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str), dict(G.graph))
+    after = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str), dict(G.graph))
+    assert before == after
 
 
 def test_rdf_small_corpus_builds(G):
