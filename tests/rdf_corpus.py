@@ -25,16 +25,20 @@ def _evidence(doc_id: str, text: str, fragment: str, *, cue: str = "", confidenc
 
 
 def small_corpus() -> Corpus:
-    """Two papers: InvestLM (based on LLaMA-65B) and FinLLaMA (based on InvestLM), plus odd names."""
-    investlm = Entity("model/investlm", "InvestLM", "Model", aliases=("InvestLM", "Invest-LM"), introduced=True)
-    llama65 = Entity("model/llama-65b", "LLaMA-65B", "Model", aliases=("LLaMA 65B", "LLaMA-65B", "llama65b"),
+    """Two papers: InvestLM (based on LLaMA-65B) and FinLLaMA (based on InvestLM), plus odd names.
+
+    Some aliases differ from the name only in case, so that a query matching "any name, ignoring
+    case" finds the entity twice unless it asks for DISTINCT rows.
+    """
+    investlm = Entity("model/investlm", "InvestLM", "Model", aliases=("InvestLM", "Invest-LM", "INVESTLM"), introduced=True)
+    llama65 = Entity("model/llama-65b", "LLaMA-65B", "Model", aliases=("LLaMA 65B", "LLaMA-65B", "llama-65B", "llama65b"),
                      variant_of="model/llama")
     llama = Entity("model/llama", "LLaMA", "Model")
-    slim = Entity("dataset/slimpajama", "SlimPajama", "Dataset")
+    slim = Entity("dataset/slimpajama", "SlimPajama", "Dataset", aliases=("slimpajama",))
     mmlu = Entity("dataset/mmlu", "MMLU", "Dataset")
     lora = Entity("method/lora", "LoRA", "Method", aliases=("Low-Rank Adaptation",))
     odd = Entity(ODD_ID, ODD_NAME, "Model", aliases=("odd <v2>",))
-    finllama = Entity("model/finllama", "FinLLaMA", "Model", introduced=True)
+    finllama = Entity("model/finllama", "FinLLaMA", "Model", aliases=("FINLLAMA",), introduced=True)
     a, b = "investlm-2023", "finllama-2024"
     s_based = "InvestLM is based on LLaMA-65B and trained on SlimPajama."
     s_eval = "InvestLM is evaluated on MMLU."
