@@ -36,7 +36,7 @@ from .errors import ExportError, InputError, KGError
 from .graph import (
     _EVIDENCE_FIELDS,  # the keys of an evidence record; graph.py has no public constant for them yet
     ABSTRACT, ALIASES, CONFIDENCE, DOC_ID, EVIDENCE, INTRODUCED, KIND, LABEL, MENTIONED_IN, PAPER_KIND,
-    SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF,
+    SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF, read_graph_json,
 )
 from .io import atomic_write
 from .ontology import ENTITY_CLASSES, MLKG, OA, PREFIXES, RELATION_PROPERTIES, RESOURCE_BASE
@@ -515,7 +515,7 @@ _SPARQL_ERROR = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 def query_rdf(source: str | Path | Graph | nx.MultiDiGraph, sparql: str, *,
               query_name: str = "<query>") -> tuple[list[str], list[tuple[str | None, ...]]]:
-    """Run a SPARQL query over an RDF file (.ttl, .nt, .jsonld), an rdflib Graph or a kg graph.
+    """Run a SPARQL query over an RDF file (.ttl, .nt, .jsonld), a kg graph.json, an rdflib Graph or a kg graph.
 
     The data is loaded into an in-memory pyoxigraph store (about 2 s for a million triples).
 
@@ -557,12 +557,18 @@ def _load_store(source: str | Path | Graph | nx.MultiDiGraph) -> ox.Store:
     store = ox.Store()
     if isinstance(source, Graph):
         store.load(source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    elif isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() == ".json":
+        # graph.json (node-link) from kg build: query it without writing RDF first
+        _extend(store, graph_triples(read_graph_json(source)))
     elif isinstance(source, (str, os.PathLike)):
         _load_file(store, Path(source))
     else:
-        store.extend(ox.Quad(t.subject, t.predicate, t.object)
-                          for t in _oxigraph_triples(graph_triples(source)))
+        _extend(store, graph_triples(source))
     return store
+
+
+def _extend(store: ox.Store, triples: Iterable[Triple]) -> None:
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _oxigraph_triples(triples))
 
 
 def _load_file(store: ox.Store, path: Path) -> None:

@@ -252,6 +252,14 @@ def test_rdf_query_file_returns_expected_model(G, tmp_path, format, rdflib_forma
     assert query_rdf(path, SELECT_BASED_ON) == (["name"], [("InvestLM",)])
 
 
+def test_rdf_query_reads_graph_json(G, tmp_path):
+    from kg.graph import write_graph_json
+
+    path = tmp_path / "graph.json"
+    write_graph_json(G, path)
+    assert query_rdf(path, SELECT_BASED_ON) == (["name"], [("InvestLM",)])
+
+
 def test_rdf_query_accepts_rdflib_and_kg_graphs(G, rdf_graph):
     assert query_rdf(rdf_graph, SELECT_BASED_ON) == (["name"], [("InvestLM",)])
     assert query_rdf(G, SELECT_BASED_ON) == (["name"], [("InvestLM",)])
