@@ -56,7 +56,6 @@ EDGE_PROPERTIES: MappingProxyType[str, URIRef] = MappingProxyType({
 _OX_FORMATS: MappingProxyType[str, ox.RdfFormat] = MappingProxyType({
     "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "json-ld": ox.RdfFormat.JSON_LD,
 })
-_RDFLIB_FORMATS: MappingProxyType[str, str] = MappingProxyType({"turtle": "turtle", "nt": "nt", "json-ld": "json-ld"})
 
 # Resource kinds that are not node types; node ids always have the form "<type>/<slug>", so the
 # single-segment IRIs below (…/resource/void) cannot collide with a node's IRI.
@@ -459,7 +458,7 @@ def serialize_rdf(G: nx.MultiDiGraph, *, format: RdfFormat = "turtle",
     """
     _check_format(format)
     if engine == "rdflib":
-        return to_rdf(G).serialize(format=_RDFLIB_FORMATS[format], encoding="utf-8")
+        return to_rdf(G).serialize(format=format, encoding="utf-8")  # rdflib knows kg's format names
     return ox.serialize(_oxigraph_triples(graph_triples(G)), format=_OX_FORMATS[format],
                         prefixes=_prefixes(format))
 
