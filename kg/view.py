@@ -80,7 +80,8 @@ def to_html(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") ->
     Args:
         G: a graph from kg.graph.build_graph (or read_graph_json).
         max_nodes: most nodes put in the page. Above it the page holds the entities with most
-            papers (and as many of their papers as fit) and says how many were left out.
+            papers and the papers that mention them (see select_nodes), and says how many
+            were left out.
         title: page title, shown in the header.
 
     Same graph and options give the same string.
@@ -153,18 +154,17 @@ def page_data(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") 
 def select_nodes(G: nx.MultiDiGraph, *, max_nodes: int) -> tuple[list[str], dict[str, int]]:
     """The nodes the page holds, sorted, and how many entities and papers were left out.
 
-    Up to `max_nodes` every node is kept. Above it entities are ranked by number of papers (then
-    id) and the top `max_nodes` kept; papers of kept entities fill what room is left, those
-    mentioning most kept entities first.
+    Up to `max_nodes` every node is kept. Above it the page keeps the graph's mix of entities and
+    papers: the entities with most papers (ties: id) take the entities' share of `max_nodes`, the
+    papers mentioning most of them fill the rest, and any room still left goes to more entities.
+    Keeping papers keeps the picture connected; entities alone would float apart.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("model/a", kind="entity", papers=["paper/1", "paper/2"])
     >>> G.add_node("model/b", kind="entity", papers=["paper/1"])
     >>> G.add_node("paper/1", kind="paper"); G.add_node("paper/2", kind="paper")
     >>> select_nodes(G, max_nodes=2)
-    (['model/a', 'model/b'], {'entities': 0, 'papers': 2})
-    >>> select_nodes(G, max_nodes=3)
-    (['model/a', 'model/b', 'paper/1'], {'entities': 0, 'papers': 1})
+    (['model/a', 'paper/1'], {'entities': 1, 'papers': 1})
     """
     if G.number_of_nodes() <= max_nodes:
         return sorted(G.nodes), {"entities": 0, "papers": 0}
@@ -172,15 +172,17 @@ def select_nodes(G: nx.MultiDiGraph, *, max_nodes: int) -> tuple[list[str], dict
     papers = kg_graph.paper_nodes(G)
     others = sorted(set(G.nodes) - set(entities) - set(papers))
     ranked = sorted(entities, key=lambda n: (-len(G.nodes[n].get(kg_graph.PAPERS) or ()), n))
-    kept = ranked[:max_nodes]
-    room = max_nodes - len(kept)
+    share = max(max_nodes * len(entities) // max(len(entities) + len(papers), 1), min(len(entities), 1))
+    kept = ranked[:share]
     mentions: dict[str, int] = {}
     for n in kept:
         for paper in G.nodes[n].get(kg_graph.PAPERS) or ():
             if paper in G:
                 mentions[paper] = mentions.get(paper, 0) + 1
-    kept_papers = sorted(mentions, key=lambda p: (-mentions[p], p))[:room]
-    room -= len(kept_papers)
+    kept_papers = sorted(mentions, key=lambda p: (-mentions[p], p))[:max_nodes - len(kept)]
+    room = max_nodes - len(kept) - len(kept_papers)
+    kept += ranked[share:share + room]
+    room = max_nodes - len(kept) - len(kept_papers)
     kept_others = others[:max(room, 0)]
     return (sorted([*kept, *kept_papers, *kept_others]),
             {"entities": len(entities) - len(kept) + len(others) - len(kept_others),

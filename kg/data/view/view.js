@@ -279,7 +279,8 @@
       var o = byId("kg-omitted");
       o.hidden = false;
       o.textContent = "Showing " + fmt(DATA.nodes.length) + " of " + fmt(DATA.counts.nodes)
-        + " nodes (the entities with most papers): " + fmt(om.entities) + " entities and " + fmt(om.papers)
+        + " nodes (the entities with most papers, and the papers mentioning them): " + fmt(om.entities)
+        + " entities and " + fmt(om.papers)
         + " papers left out.";
     }
   })();
