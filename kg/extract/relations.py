@@ -51,6 +51,12 @@ _E = r"<\d+>"
 _ADV = r"(?:(?:\w+ly|also|even|further|still|clearly|consistently|significantly|substantially|greatly|far|much|often|again|both|remarkably|considerably|noticeably|slightly|largely|generally|easily|already) )*"
 
 
+_TRAINED = (r"(?:(?:is|are|was|were|being|been|has been|have been) )?"
+            r"(?:(?:instruction[- ]|further |continually |continuously |jointly |additionally |then |first )?"
+            r"(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|pretrained|learned|learnt|optimi[sz]ed|"
+            r"adapted|supervised))")
+
+
 @dataclass(frozen=True)
 class Cue:
     """One cue pattern: the relation it names, where head and tail sit, how reliable it is."""
@@ -59,10 +65,11 @@ class Cue:
     frame: str
     pattern: re.Pattern
     confidence: float
+    bounds: bool = True  # whether it ends the object of an earlier cue
 
 
-def _cue(relation: str, frame: str, pattern: str, confidence: float) -> Cue:
-    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence)
+def _cue(relation: str, frame: str, pattern: str, confidence: float, *, bounds: bool = True) -> Cue:
+    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds)
 
 
 #: Order matters only for overlaps: a longer, more specific cue listed earlier wins its span.
@@ -76,7 +83,7 @@ CUES: tuple[Cue, ...] = (
     _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) (?:over|upon|on top of)"
          r"(?! \w+ (?:steps|stages|iterations))", 0.65),
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
-         r"(?:[\w\-]+ ){0,4}?(?:than|to|compared (?:to|with)|relative to)", 0.6),
+         r"(?:[\w\-<>]+ ){0,4}?(?:than|to|compared (?:to|with)|relative to)", 0.6),
     _cue("outperforms", "verb", r"(?:performs|does|works|scores|ranks) " + _ADV + r"better than", 0.75),
     _cue("outperforms", "verb", r"(?:advantage|lead|edge|margin) over", 0.55),
     # -- compared_with --------------------------------------------------------------------
@@ -92,14 +99,12 @@ CUES: tuple[Cue, ...] = (
          r"(?:(?:instruction[- ]|further |continually |continuously |fully |super(?:vised)? )?"
          r"(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|pretrained|adapted|distilled|derived|"
          r"initiali[sz]ed|built|developed|obtained|created|bootstrapped|grown|continued|upcycled|"
-         r"converted|quantized|pruned|aligned) (?:\w+ ){0,3}?(?:from|upon|on top of)|"
+         r"converted|quantized|pruned|aligned) (?:\w+ ){0,3}?(?:from(?! scratch)|upon|on top of)|"
          r"(?:based|built|building|builds|build|founded|grounded) (?:\w+ ){0,1}?(?:on|upon)|"
          r"on top of|(?:a |the )?(?:variant|version|descendant|derivative|successor|extension|fine-tune) of)", 0.7),
     # -- trained_on -------------------------------------------------------------------------
-    _cue("trained_on", "postmod", r"(?:(?:is|are|was|were|being|been|has been|have been) )?"
-         r"(?:(?:instruction[- ]|further |continually |continuously |jointly |additionally |then |first )?"
-         r"(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|pretrained|learned|learnt|optimi[sz]ed|"
-         r"adapted|supervised)) (?:\w+ ){0,4}?(?:on|with|using|over|from)", 0.7),
+    _cue("trained_on", "postmod", _TRAINED + r" (?:\w+ ){0,4}?(?:on|over)", 0.7),
+    _cue("trained_on", "postmod", _TRAINED + r" (?:[^<;]*? )?(?:using|with|via|through|by (?:using|applying))", 0.6),
     # -- applied_to -------------------------------------------------------------------------
     _cue("applied_to", "gerund", r"(?:apply|applies|applied|applying)(?= " + _E + r")", 0.7),
     _cue("applied_to", "causative", r"(?:leads|lead|led|enables|enabling|allows|allowing|helps|helping|"
@@ -118,7 +123,7 @@ CUES: tuple[Cue, ...] = (
          r"incorporat(?:e|es|ed|ing)|integrat(?:e|es|ed|ing)|combin(?:e|es|ed|ing)|rel(?:y|ies|ied|ying) on|"
          r"exploit(?:s|ed|ing)?|build(?:s)? on|draw(?:s)? on|benefit(?:s|ed|ing)? from|"
          r"equip(?:s|ped)? with|augment(?:s|ed)? with|enhanced with|powered by|driven by|empowered by)", 0.55),
-    _cue("uses", "postmod", r"(?:with|equipped with|augmented with|enhanced with)", 0.4),
+    _cue("uses", "postmod", r"(?:with|equipped with|augmented with|enhanced with)", 0.4, bounds=False),
     # -- evaluated_on (prepositional; head = sentence subject) ---------------------------------
     _cue("evaluated_on", "prep", r"(?:(?:is|are|was|were) )?(?:evaluat(?:ed|ing|e|es|ion|ions)|"
          r"test(?:ed|ing|s)?|experiments?|results?|performance|accuracy|scores?|benchmark(?:ed|ing)?|"
@@ -126,6 +131,9 @@ CUES: tuple[Cue, ...] = (
          r"improvements?|gains?|\w+ (?:points?|%|accuracy|f1))?"
          r" ?(?:on|across|over|in|using|at)|(?:tasks?|problems?|questions?|subsets?|splits?|datasets?|"
          r"benchmarks?|suites?|examples?|instances?|samples?|" + _E + r") from", 0.6),
+    _cue("evaluated_on", "reverse", r"(?:assess|assesses|assessing|evaluate|evaluates|evaluating|benchmark|"
+         r"benchmarks|benchmarking|measure|measures|measuring|test|tests|testing|probe|probes|probing)"
+         r"(?: (?:the )?[\w\-]+ (?:[\w\-]+ )?of)?", 0.55),
 )
 
 #: Pronouns and descriptions that stand for an entity named elsewhere.
@@ -148,7 +156,7 @@ _INTRO_PATTERNS = (
                r"(?![\w-])(?: [^<;.]{0,80}?)?? (" + _E + r")"),
     re.compile(r"(?<!\S)(?:named|called|termed|dubbed|namely|coined) (" + _E + r")"),
     re.compile(r"(?<!\S)(?:our|the proposed|the resulting) (?:[\w\-]+ ){0,3}?(?:model|method|approach|framework|"
-               r"system|algorithm|dataset|benchmark|tool|toolkit),? (?:named |called )?(" + _E + r")"),
+               r"system|algorithm|dataset|benchmark|tool|toolkit)(?: ,)? (?:named |called )?(" + _E + r")"),
     re.compile(r"^(" + _E + r") (?:,|:|--|-|is|are) (?:an? |the )(?:new |novel |first )"),
 )
 
@@ -212,9 +220,8 @@ class _Sentence:
 
 
 def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
-    """Placeholder text of `sent`: entity -> "<i>", parentheses without entities dropped,
-    parentheses around entities turned into commas, an abbreviation "(<j>)" right after its
-    long form folded into it."""
+    """Placeholder text of `sent`: entity -> "<i>", parentheses without entities dropped, an
+    abbreviation "(<j>)" right after its long form folded into it."""
     doc = sent.doc
     ent_at = {}
     for i, ent in enumerate(ents):
@@ -248,17 +255,15 @@ def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
                 if len(inner) == 1 and out and _PLACEHOLDER.fullmatch(out[-1][0]):
                     k = j  # "Position Interpolation (PI)": the short form is the same entity
                     continue
-                out.append((",", units[k][1], units[k][2]))
-                out.extend(inner)
-                out.append((",", units[j - 1][1], units[j - 1][2]))
+                out.extend(units[k:j])  # kept: an aside "( e.g. , <2> or <3> )" is skipped by _subject
                 k = j
                 continue
         out.append(units[k])
         k += 1
     parts, offsets, pos = [], [], 0
     for text, start, end in out:
-        if text in {",", "", " "} and parts and parts[-1] == ",":
-            continue  # ", ," from a folded parenthesis
+        if text == "," and parts and parts[-1] == ",":
+            continue  # ", ," after a dropped parenthesis
         parts.append(text)
         offsets.append((pos, pos + len(text), start, end))
         pos += len(text) + 1
@@ -272,7 +277,7 @@ def _group(sentence: _Sentence) -> None:
     previous = None
     for index, start, end in sentence.placeholders():
         if previous is not None:
-            between = sentence.text[previous[2]:start].strip()
+            between = _flat(sentence.text[previous[2]:start])
             if _COORD.fullmatch(between) and _compatible(sentence.ents[previous[0]], sentence.ents[index]):
                 sentence.groups[-1].append(index)
                 sentence.group_of[index] = len(sentence.groups) - 1
@@ -281,6 +286,11 @@ def _group(sentence: _Sentence) -> None:
         sentence.groups.append([index])
         sentence.group_of[index] = len(sentence.groups) - 1
         previous = (index, start, end)
+
+
+def _flat(gap: str) -> str:
+    """A gap between entities without parentheses, single-spaced: "( e.g. , " -> "e.g. ,"."""
+    return " ".join(gap.replace("(", " ").replace(")", " ").split())
 
 
 def _compatible(a: Span, b: Span) -> bool:
@@ -364,11 +374,11 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
     subjects: list[Span] = []  # heads found by verb cues: the sentence subject for "prep" cues
     previous_heads: list[Span] = []
     for hit in hits:
-        heads, tails = _arguments(sentence, hit, hits, discourse, previous_heads)
+        heads, tails = _arguments(sentence, hit, hits, discourse, previous_heads, subjects)
         if hit.cue.frame in {"verb", "gerund", "postmod", "via", "passive", "causative"} and heads:
             previous_heads = heads
-        if hit.cue.frame in {"verb", "causative"} and heads:
-            subjects.extend(h for h in heads if h not in subjects)
+        if hit.cue.frame in {"verb", "causative", "reverse", "passive"} and heads and tails:
+            subjects.extend(h for h in heads if h not in subjects and h.label_ != "Dataset")
         hit.heads = heads
         for head in heads:
             for tail in tails:
@@ -456,7 +466,7 @@ def _group_ents(sentence: _Sentence, index: int) -> list[Span]:
 
 
 def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Discourse,
-               previous_heads: list[Span]) -> tuple[list[Span], list[Span]]:
+               previous_heads: list[Span], subjects: list[Span]) -> tuple[list[Span], list[Span]]:
     frame = hit.cue.frame
     if frame == "prep":
         return [], []
@@ -489,72 +499,87 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         return heads, tails
     if frame == "passive":
         after = _object(sentence, hit, hits, max_gap=3)
-        before = _subject(sentence, hit, hits, discourse, previous_heads, adjacent=False)
+        before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
+        return after, before
+    if frame == "reverse":  # "a benchmark that assesses X": X is evaluated on the benchmark
+        after = _object(sentence, hit, hits, max_gap=8)
+        before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
     tails = _object(sentence, hit, hits, max_gap=14 if frame == "verb" else 6)
     if not tails:
         return [], []
-    heads = _subject(sentence, hit, hits, discourse, previous_heads, adjacent=frame == "postmod")
+    heads = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=frame == "postmod")
     return heads, tails
+
+
+_SUCH_AS = re.compile(r"(?<!\S)(?:such as|including|e\.g\. ,?|like|namely|i\.e\. ,?)(?: \()? (?=<\d+>)")
 
 
 def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -> list[Span]:
     """Entities the cue governs on its right: the first group within `max_gap` tokens, and
-    groups coordinated with it; stops at a clause boundary or the next cue."""
-    limit = min([h.start for h in hits if h.start >= hit.end] + [len(sentence.text)])
-    boundary = _BOUNDARY.search(sentence.text, hit.end, limit)
-    if boundary:
-        limit = boundary.start()
+    groups coordinated with it; stops at a clause boundary or the next cue. Tasks and metrics
+    read as words ("outperforms X for long-form generation and Y for reasoning")."""
+    text = sentence.text
+    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds] + [len(text)])
+    boundary = _BOUNDARY.search(text, hit.end, limit)
+    scope_end = boundary.start() if boundary else limit
     found: list[Span] = []
     position = hit.end
-    first = True
-    for index, start, end in sentence.placeholders(hit.end, limit):
-        gap = sentence.text[position:start].strip()
-        if first:
+    for index, start, end in sentence.placeholders(hit.end, scope_end):
+        if sentence.ents[index].label_ not in CORE:
+            continue
+        gap = _flat(text[position:start])
+        if not found:
             if len(gap.split()) > max_gap:
-                return []
-            first = False
-        elif found and not _COORD.fullmatch(gap) and (
-                len(gap.split()) > 6 or not re.search(r"(?:^|\s)(?:and|or|,|as well as)$", gap)):
+                break
+        elif not _COORD.fullmatch(gap) and (len(gap.split()) > 6 or not re.search(
+                r"(?:^|\s)(?:and|or|,|as well as|such as|including|like|e\.g\. ,?)$", gap)):
             break
         found.extend(e for e in _group_ents(sentence, index) if e not in found)
         position = end
+    if not found and max_gap > 4:
+        # "comparable to strong models that involve larger FLOPs, such as X and Y"
+        stop = text.find(";", hit.end, limit)
+        match = _SUCH_AS.search(text, hit.end, limit if stop < 0 else stop)
+        if match and len(text[hit.end:match.start()].split()) <= 25:
+            index = int(_PLACEHOLDER.match(text, match.end()).group(1))
+            found = [e for e in _group_ents(sentence, index) if e.label_ in CORE]
     return found
 
 
 def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Discourse,
-             previous_heads: list[Span], *, adjacent: bool) -> list[Span]:
-    """The head of a cue on its left: the nearest group, an inherited subject after "and",
-    or what a pronoun subject stands for."""
-    before = sentence.placeholders(0, hit.start)
-    left = sentence.text[before[-1][2]:hit.start] if before else sentence.text[:hit.start]
-    stripped = re.sub(r"(?:\w+ly |also |even |further |still |then |both |all |consistently |to )+$", "", left + " ")
-    stripped = stripped.strip()
+             previous_heads: list[Span], subjects: list[Span], *, adjacent: bool) -> list[Span]:
+    """The head of a cue on its left: the nearest Model/Method/Dataset group outside asides, the
+    subject of an earlier verb after "and", or what a pronoun subject stands for."""
+    text = sentence.text
+    candidate = None
+    for index, start, end in reversed(sentence.placeholders(0, hit.start)):
+        gap = text[end:hit.start]
+        if gap.count(")") > gap.count("(") or sentence.ents[index].label_ not in CORE:
+            continue  # inside an aside "( e.g. , X or Y )", or a task / metric
+        candidate = (index, start, end)
+        break
+    left = text[candidate[2]:hit.start] if candidate else text[:hit.start]
+    stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
+                      r"times|points?|x) )+$", "", _flat(left) + " ").strip()
     # A verb phrase coordinated with an earlier one keeps that one's subject.
-    if previous_heads and re.search(r"(?:^|\s)(?:and|but|while|,|, and|, while|as well as)$", stripped) \
+    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)$", stripped) \
             and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
         return previous_heads
-    anaphors = list(_SUBJECT_ANAPHOR.finditer(" " + left if before else left))
-    if anaphors and not adjacent:
-        anaphor = anaphors[-1].group("a")
-        return discourse.resolve(anaphor, before=sentence.sent.start + 1)
-    if not before:
-        if not adjacent:
-            start_anaphor = _SUBJECT_ANAPHOR.match(sentence.text)
-            if start_anaphor:
-                return discourse.resolve(start_anaphor.group("a"), before=sentence.sent.start + 1)
-        return []
+    if not adjacent:
+        anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
+        if anaphors:
+            return discourse.resolve(anaphors[-1].group("a"), before=sentence.sent.start + 1)
+    if candidate is None:
+        return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
     words = stripped.split()
     if adjacent:
-        if not _only_words(words, _POSTMOD_GAP):
-            return []
-        index = before[-1][0]
-        return _with_applied(sentence, hits, index)
-    if len(words) > 12 or _BOUNDARY.search(" " + left.strip() + " ", 0) and not _relative_ok(left):
-        return []
-    if any(h.end <= hit.start and h.start >= before[-1][2] and h.cue.frame != "prep" for h in hits):
-        return []  # another cue sits between the group and this one
-    return _with_applied(sentence, hits, before[-1][0])
+        return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
+    blocked = any(h.heads and h.end <= hit.start and h.start >= candidate[2] and h.cue.frame != "prep"
+                  for h in hits)  # an earlier cue between the group and this one already took it
+    if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(left)):
+        return subjects if hit.cue.relation in {"outperforms", "compared_with"} else []
+    return _with_applied(sentence, hits, candidate[0])
 
 
 _POSTMOD_GAP = frozenset({",", "model", "models", "llm", "llms", "checkpoint", "checkpoints", "variant", "variants",
