@@ -66,10 +66,12 @@ class Cue:
     pattern: re.Pattern
     confidence: float
     bounds: bool = True  # whether it ends the object of an earlier cue
+    reach: int | None = None  # most words between the cue and its object (default: by frame)
 
 
-def _cue(relation: str, frame: str, pattern: str, confidence: float, *, bounds: bool = True) -> Cue:
-    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds)
+def _cue(relation: str, frame: str, pattern: str, confidence: float, *, bounds: bool = True,
+         reach: int | None = None) -> Cue:
+    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds, reach)
 
 
 #: Order matters only for overlaps: a longer, more specific cue listed earlier wins its span.
@@ -123,7 +125,7 @@ CUES: tuple[Cue, ...] = (
          r"incorporat(?:e|es|ed|ing)|integrat(?:e|es|ed|ing)|combin(?:e|es|ed|ing)|rel(?:y|ies|ied|ying) on|"
          r"exploit(?:s|ed|ing)?|build(?:s)? on|draw(?:s)? on|benefit(?:s|ed|ing)? from|"
          r"equip(?:s|ped)? with|augment(?:s|ed)? with|enhanced with|powered by|driven by|empowered by)", 0.55),
-    _cue("uses", "postmod", r"(?:with|equipped with|augmented with|enhanced with)", 0.4, bounds=False),
+    _cue("uses", "postmod", r"(?:with|equipped with|augmented with|enhanced with)", 0.4, bounds=False, reach=1),
     # -- evaluated_on (prepositional; head = sentence subject) ---------------------------------
     _cue("evaluated_on", "prep", r"(?:(?:is|are|was|were) )?(?:evaluat(?:ed|ing|e|es|ion|ions)|"
          r"test(?:ed|ing|s)?|experiments?|results?|performance|accuracy|scores?|benchmark(?:ed|ing)?|"
@@ -505,7 +507,8 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         after = _object(sentence, hit, hits, max_gap=8)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
-    tails = _object(sentence, hit, hits, max_gap=14 if frame == "verb" else 6)
+    reach = hit.cue.reach if hit.cue.reach is not None else 14 if frame == "verb" else 6
+    tails = _object(sentence, hit, hits, max_gap=reach)
     if not tails:
         return [], []
     heads = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=frame == "postmod")
