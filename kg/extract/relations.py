@@ -81,7 +81,7 @@ CUES: tuple[Cue, ...] = (
          + r"(?:outperformed|surpassed|beaten|exceeded|outclassed) by", 0.75),
     # -- outperforms ----------------------------------------------------------------------
     _cue("outperforms", "verb", r"(?:outperform|surpass|beat|exceed|outclass|outpace|dominate|"
-         r"eclipse|overtake|best)(?:s|es|ed|ing)?(?: the performance of| that of| those of)?", 0.8),
+         r"eclipse|overtake)(?:s|es|ed|ing)?(?: the performance of| that of| those of)?", 0.8),
     _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) (?:over|upon|on top of)"
          r"(?! \w+ (?:steps|stages|iterations))", 0.65),
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
@@ -170,7 +170,7 @@ _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baseli
 
 #: Where the object of a verb cue ends: clause and sentence boundaries.
 _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|because|since|when|where|whether|"
-                       r"that|so|thus|hence|therefore|by \w+ing|to (?!the|a|an|its|their|that|those|"
+                       r"that(?! of)|so|thus|hence|therefore|by \w+ing|to (?!the|a|an|its|their|that|those|"
                        r"\w+ (?:of|by))\w+|, (?:and |but )?(?:we|it|they|our|this|these|which)|"
                        r"and (?:we|it|they|our)|unlike|despite|--)(?!\S)")
 
@@ -390,7 +390,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
                 cue_text = sentence.cue_text(hit.start, hit.end)
                 out.append((head, relation, tail, cue_text, hit.cue.confidence))
                 if relation == "uses" and tail.label_ == "Method" and head.label_ == "Model" \
-                        and sentence.text[hit.start:hit.end] in {"using", "with"}:
+                        and sentence.text[hit.start:hit.end] == "using":
                     # "experiments with LLaMA-65B using speculative decoding": the method runs on the model
                     out.append((tail, "applied_to", head, cue_text, hit.cue.confidence - 0.1))
         if hit.cue.frame == "gerund" and tails:
@@ -404,8 +404,8 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
         for head in heads:
             for tail in tails:
                 relation = _retype(hit.cue.relation, head.label_, tail.label_)
-                if relation == "applied_to" and not sentence.text[:hit.end].endswith("on"):
-                    continue  # "evaluations on LLaMA": only "on" says the method ran on the model
+                if relation == "applied_to" and not sentence.text[:hit.end].endswith((" on", " across")):
+                    continue  # "evaluations on LLaMA": only "on"/"across" say the method ran on the model
                 if relation is not None:
                     out.append((head, relation, tail, sentence.cue_text(hit.start, hit.end),
                                 hit.cue.confidence - (0.1 if head not in subjects else 0.0)))
@@ -533,8 +533,9 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
             continue
         gap = _flat(text[position:start])
         if not found:
-            if len(gap.split()) > max_gap:
-                break
+            if len(gap.split()) > max_gap or (re.search(r"(?<!\S)(?:and|or)(?= \S)", gap) and not re.search(
+                    r"(?:such as|including|e\.g\. ,?|like|namely|,)$", gap)):
+                break  # the object is a phrase of its own: "than existing models and can ..."
         elif not _COORD.fullmatch(gap) and (len(gap.split()) > 6 or not re.search(
                 r"(?:^|\s)(?:and|or|,|as well as|such as|including|like|e\.g\. ,?)$", gap)):
             break
@@ -575,6 +576,9 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
             return discourse.resolve(anaphors[-1].group("a"), before=sentence.sent.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
+    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)$",
+                                  text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
+        return []  # "a draft model for X can provide ...": X sits in a prepositional phrase
     words = stripped.split()
     if adjacent:
         return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
@@ -615,6 +619,13 @@ def _with_applied(sentence: _Sentence, hits: list[_Hit], index: int) -> list[Spa
                 return group + [h for h in hit.heads if h not in group]
             return list(hit.heads)
     return group
+
+
+def _applied_tail(sentence: _Sentence, hits: list[_Hit], index: int) -> bool:
+    """Whether the entity at `index` is the object of an applied_to cue ("applying M to X")."""
+    ent = sentence.ents[index]
+    return any(hit.cue.relation == "applied_to" and hit.heads and ent in _group_tail_of(sentence, hit)
+               for hit in hits)
 
 
 def _group_tail_of(sentence: _Sentence, hit: _Hit) -> list[Span]:
