@@ -102,6 +102,8 @@ def main(argv=None) -> int:
         for head, relation, tail, cue, confidence in find_relations(doc):
             h = names.get((head.start_char, head.end_char), head.text)
             t = names.get((tail.start_char, tail.end_char), tail.text)
+            if h == t:
+                continue  # two names of one entity: resolution drops these too
             relations.append({"head": h, "type": relation, "tail": t})
             if args.trace:
                 print(f"{doc_id}\t{h} -{relation}-> {t}\t[{cue}] {confidence:.2f}")

@@ -291,8 +291,9 @@ def _group(sentence: _Sentence) -> None:
 
 
 def _flat(gap: str) -> str:
-    """A gap between entities without parentheses, single-spaced: "( e.g. , " -> "e.g. ,"."""
-    return " ".join(gap.replace("(", " ").replace(")", " ").split())
+    """A gap between entities without parentheses and markup, single-spaced: "( e.g. , " -> "e.g. ,"."""
+    return " ".join(w for w in gap.replace("(", " ").replace(")", " ").split()
+                    if any(c.isalnum() for c in w) or w in {",", ";", ":", "--", "%", "&", "/"})
 
 
 def _compatible(a: Span, b: Span) -> bool:
@@ -395,6 +396,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
                     out.append((tail, "applied_to", head, cue_text, hit.cue.confidence - 0.1))
         if hit.cue.frame == "gerund" and tails:
             out.extend(_derived_models(sentence, hit, tails))
+    out.extend(_descriptions(sentence))
     # Evaluation phrases take the sentence subject, wherever it is ("On X, Y achieves ...").
     for hit in hits:
         if hit.cue.frame != "prep":
@@ -437,6 +439,33 @@ def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span]) -> list[R
     cue = sentence.cue_text(hit.start, end + match.end())
     return [(derived, "based_on", tail, cue, 0.6) for tail in tails
             if tail.label_ == "Model" and derived.label_ == "Model"]
+
+
+#: "X, a Y-based model ..." / "X -- a transformer-based architecture with Z": what X is built from.
+_APPOSITION = re.compile(r"(<\d+>) (?:,|--|-|:|is|are|was) (?:a|an) ((?:(?!(?:that|which|who|while|to|trained|tuned|"
+                         r"fine-tuned|finetuned|pre-trained|pretrained|where|when|for|on|;|--|by|achieves?|outperforms?|surpass(?:es)?|"
+                         r"improves?|shows?|demonstrates?)(?!\S))\S+ ?)+)")
+#: "RoPE-based pretrained LLMs such as LLaMA": LLaMA uses RoPE.
+_BASED = re.compile(r"(<\d+>) ?-based (?:(?:[\w\-]+|,) ){0,4}?(?:(?:such as|including|like|e\.g\. ,?) )?(<\d+>)")
+
+
+def _descriptions(sentence: _Sentence) -> list[RelationTuple]:
+    """Relations stated by a description rather than a verb: appositions and "X-based" phrases."""
+    out: list[RelationTuple] = []
+    for match in _APPOSITION.finditer(sentence.text):
+        head = sentence.ents[int(match.group(1)[1:-1])]
+        for index, start, end in sentence.placeholders(match.start(2), match.end(2)):
+            tail = sentence.ents[index]
+            relation = _retype("based_on", head.label_, tail.label_)
+            if relation and tail.label_ != "Dataset":
+                out.append((head, relation, tail, sentence.cue_text(match.start(), end), 0.45))
+    for match in _BASED.finditer(sentence.text):
+        base = sentence.ents[int(match.group(1)[1:-1])]
+        for head in _group_ents(sentence, int(match.group(2)[1:-1])):
+            relation = _retype("based_on", head.label_, base.label_)
+            if relation and base.label_ != "Dataset":
+                out.append((head, relation, base, sentence.cue_text(match.start(), match.end()), 0.5))
+    return out
 
 
 def _cue_hits(sentence: _Sentence) -> list[_Hit]:
@@ -584,7 +613,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
     blocked = any(h.heads and h.end <= hit.start and h.start >= candidate[2] and h.cue.frame != "prep"
                   for h in hits)  # an earlier cue between the group and this one already took it
-    if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(left)):
+    if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(_flat(left))):
         return subjects if hit.cue.relation in {"outperforms", "compared_with"} else []
     return _with_applied(sentence, hits, candidate[0])
 
