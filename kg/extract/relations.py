@@ -324,10 +324,21 @@ class _Discourse:
         return typed[-1:] or intro[-1:]
 
 
-def _introduced(sentences: list[_Sentence]) -> list[Span]:
-    """Entities the paper introduces, from "we present X", "named X", "our model, X"."""
-    found: list[Span] = []
-    seen = set()
+def _flagged_introduced(doc: Doc) -> list[Span]:
+    """Entities the mention chooser marked as introduced (``doc._.kg_mention_meta``: (start, end) ->
+    (source, introduced)), when that component ran."""
+    meta = doc._.kg_mention_meta if Doc.has_extension("kg_mention_meta") else None
+    if not meta:
+        return []
+    return [ent for ent in doc.ents if len(meta.get((ent.start, ent.end), ())) > 1
+            and meta[(ent.start, ent.end)][1]]
+
+
+def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Span]:
+    """Entities the paper introduces, from "we present X", "named X", "our model, X", plus those
+    the mention chooser flagged."""
+    found: list[Span] = [ent for ent in flagged if ent.label_ in CORE]
+    seen = {(ent.start, ent.end) for ent in found}
     for sentence in sentences:
         for pattern in _INTRO_PATTERNS:
             for match in pattern.finditer(sentence.text):
@@ -356,7 +367,8 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     for ent in doc.ents:
         ents_by_sent.setdefault(ent.sent.start, []).append(ent)
     sentences = [_sentence(sent, ents_by_sent.get(sent.start, [])) for sent in doc.sents]
-    discourse = _Discourse(introduced=_introduced(sentences))
+    # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
+    discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc)))
     best: dict[tuple, RelationTuple] = {}
     for sentence in sentences:
         found = _sentence_relations(sentence, discourse)
@@ -391,7 +403,8 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
                 cue_text = sentence.cue_text(hit.start, hit.end)
                 out.append((head, relation, tail, cue_text, hit.cue.confidence))
                 if relation == "uses" and tail.label_ == "Method" and head.label_ == "Model" \
-                        and sentence.text[hit.start:hit.end] == "using":
+                        and sentence.text[hit.start:hit.end] == "using" \
+                        and re.search(r"<\d+>(?: models?)? $", sentence.text[:hit.start]):
                     # "experiments with LLaMA-65B using speculative decoding": the method runs on the model
                     out.append((tail, "applied_to", head, cue_text, hit.cue.confidence - 0.1))
         if hit.cue.frame == "gerund" and tails:
