@@ -236,7 +236,13 @@ def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
             units.append((f"<{ent_at[i]}>", ent.start, ent.end))
             i = ent.end
             continue
-        units.append((doc[i].lower_, i, i + 1))
+        previous = units[-1] if units else None
+        if (previous is not None and not previous[0].startswith("<") and previous[2] == i
+                and not doc[i - 1].whitespace_ and doc[i].text.startswith("-")):
+            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
+            units[-1] = (previous[0] + doc[i].lower_, previous[1], i + 1)
+        else:
+            units.append((doc[i].lower_, i, i + 1))
         i += 1
     # Parentheses: drop "( ... )" without placeholders, fold "<i> ( <j> )", else make them commas.
     out: list[tuple[str, int, int]] = []
