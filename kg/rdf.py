@@ -34,9 +34,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
 
 from .errors import ExportError, InputError, KGError
 from .graph import (
-    _EVIDENCE_FIELDS,  # the keys of an evidence record; graph.py has no public constant for them yet
-    ABSTRACT, ALIASES, CONFIDENCE, DOC_ID, EVIDENCE, INTRODUCED, KIND, LABEL, MENTIONED_IN, PAPER_KIND,
-    SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF, read_graph_json,
+    ABSTRACT, ALIASES, CONFIDENCE, DOC_ID, EVIDENCE, EVIDENCE_FIELDS, INPUTS, INTRODUCED, KG_VERSION, KIND,
+    LABEL, MENTIONED_IN, PAPER_KIND, SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF, read_graph_json,
 )
 from .io import atomic_write
 from .ontology import ENTITY_CLASSES, MLKG, OA, PREFIXES, RELATION_PROPERTIES, RESOURCE_BASE
@@ -322,7 +321,7 @@ def _assertion_triples(subject: str, prop: str, obj: str, data: dict[str, Any], 
     add((assertion, _IRI.mlkg_support, Lit(str(int(data[SUPPORT])), _INTEGER)))
     add((assertion, _IRI.prov_wasGeneratedBy, run))
     for record in data[EVIDENCE]:
-        paper_id, sentence, start, end, cue, confidence = (record[field] for field in _EVIDENCE_FIELDS)
+        paper_id, sentence, start, end, cue, confidence = (record[field] for field in EVIDENCE_FIELDS)
         paper = iris.get(paper_id) or resource_iri(paper_id)
         evidence = f"{RESOURCE_BASE}{_EVIDENCE}/{_digest(assertion, paper, start, end, sentence, cue)}"
         quote_selector = f"{RESOURCE_BASE}{_SELECTOR}/quote-{_digest(sentence)}"
@@ -345,7 +344,7 @@ def _assertion_triples(subject: str, prop: str, obj: str, data: dict[str, Any], 
 
 def _run_triples(G: nx.MultiDiGraph, add) -> str:
     """The extraction run (prov:Activity) and kg as its software agent; returns the run's IRI."""
-    version = str(G.graph.get("kg_version") or "")
+    version = str(G.graph.get(KG_VERSION) or "")
     run = f"{RESOURCE_BASE}{_RUN}/kg-{iri_segment(version)}" if version else f"{RESOURCE_BASE}{_RUN}/kg"
     agent = f"{RESOURCE_BASE}{_AGENT}/kg"
     add((run, _IRI.rdf_type, _IRI.prov_Activity))
@@ -384,7 +383,7 @@ def _void_triples(G: nx.MultiDiGraph, triples: set[Triple], run: str, add) -> No
         (VOID_IRI, _IRI.prov_wasGeneratedBy, run),
     ]
     void += [(VOID_IRI, _IRI.void_vocabulary, PREFIXES[prefix]) for prefix in ("mlkg", "oa", "prov", "skos", "dcterms")]
-    void += [(VOID_IRI, _IRI.dcterms_source, Lit(str(source))) for source in G.graph.get("inputs") or ()]
+    void += [(VOID_IRI, _IRI.dcterms_source, Lit(str(source))) for source in G.graph.get(INPUTS) or ()]
     for cls, members in classes.items():
         partition = f"{VOID_IRI}#class-{_digest(cls)}"
         void += [(VOID_IRI, _IRI.void_classPartition, partition),
