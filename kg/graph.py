@@ -2,7 +2,8 @@
 
 Nodes
     entity  id "<type>/<slug>" (e.g. "model/llama-65b"); attributes KIND="entity", LABEL, TYPE,
-            ALIASES (sorted list), PAPERS (sorted paper node ids), INTRODUCED_IN (sorted paper node ids)
+            ALIASES (sorted list), PAPERS (sorted paper node ids), INTRODUCED_IN (sorted paper node ids),
+            IMPLIED (True for a model family no paper names, added so that its variants link to it)
     paper   id "paper/<document id>"; attributes KIND="paper", LABEL, TITLE (or None), ABSTRACT,
             DOC_ID, SOURCES (list of "path:line")
 Edges (MultiDiGraph; the edge key is the relation name)
@@ -34,6 +35,7 @@ TYPE = "type"
 ALIASES = "aliases"
 PAPERS = "papers"
 INTRODUCED_IN = "introduced_in"
+IMPLIED = "implied"
 TITLE = "title"
 ABSTRACT = "abstract"
 DOC_ID = "doc_id"
@@ -42,6 +44,12 @@ RELATION = "relation"
 EVIDENCE = "evidence"
 SUPPORT = "support"
 CONFIDENCE = "confidence"
+
+# Graph-level attributes.
+KG_VERSION = "kg_version"
+INPUTS = "inputs"
+MERGE_LOG = "merge_log"
+DUPLICATES_MERGED = "duplicates_merged"
 
 ENTITY_KIND = "entity"
 PAPER_KIND = "paper"
@@ -61,10 +69,10 @@ def paper_node_id(doc_id: str) -> str:
 
 def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
     """Build the graph of a linked corpus: entities, papers, mentions and typed relations."""
-    G = nx.MultiDiGraph(name="kg", kg_version=kg_version, inputs=list(corpus.inputs),
-                        duplicates_merged=corpus.duplicates_merged,
-                        merge_log=[{"surface": r.surface, "entity": r.entity_id, "reason": r.reason,
-                                    "paper": paper_node_id(r.doc_id)} for r in corpus.merge_log])
+    merge_log = [{"surface": r.surface, "entity": r.entity_id, "reason": r.reason,
+                  "paper": paper_node_id(r.doc_id)} for r in corpus.merge_log]
+    G = nx.MultiDiGraph(name="kg", **{KG_VERSION: kg_version, INPUTS: list(corpus.inputs),
+                                      DUPLICATES_MERGED: corpus.duplicates_merged, MERGE_LOG: merge_log})
     entities: dict[str, Entity] = {}
     aliases: dict[str, set[str]] = {}
     papers: dict[str, set[str]] = {}
@@ -79,7 +87,9 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
         for entity in result.entities:
             entities.setdefault(entity.id, entity)
             aliases.setdefault(entity.id, set()).update(entity.aliases)
-            papers.setdefault(entity.id, set()).add(paper)
+            papers.setdefault(entity.id, set())
+            if not entity.implied:
+                papers[entity.id].add(paper)
             if entity.introduced:
                 introduced.setdefault(entity.id, set()).add(paper)
             if entity.variant_of:
@@ -91,7 +101,8 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
         G.add_node(entity_id, **{
             KIND: ENTITY_KIND, LABEL: entity.name, TYPE: entity.type,
             ALIASES: sorted(aliases[entity_id] - {entity.name}),
-            PAPERS: sorted(papers[entity_id]), INTRODUCED_IN: sorted(introduced.get(entity_id, ()))})
+            PAPERS: sorted(papers[entity_id]), INTRODUCED_IN: sorted(introduced.get(entity_id, ())),
+            IMPLIED: not papers[entity_id]})
         for paper in sorted(papers[entity_id]):
             G.add_edge(entity_id, paper, key=MENTIONED_IN, **{RELATION: MENTIONED_IN})
         for paper in sorted(introduced.get(entity_id, ())):
@@ -103,13 +114,14 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
         records = sorted({_evidence_record(e) for e in items})
         G.add_edge(head, tail, key=relation, **{
             RELATION: relation,
-            EVIDENCE: [dict(zip(_EVIDENCE_FIELDS, r)) for r in records],
+            EVIDENCE: [dict(zip(EVIDENCE_FIELDS, r)) for r in records],
             SUPPORT: len({r[0] for r in records}),
             CONFIDENCE: max(r[5] for r in records)})
     return G
 
 
-_EVIDENCE_FIELDS = ("paper", "sentence", "start", "end", "cue", "confidence")
+#: The keys of one evidence record on a relation edge, in order.
+EVIDENCE_FIELDS = ("paper", "sentence", "start", "end", "cue", "confidence")
 
 
 def _evidence_record(evidence: Evidence) -> tuple:

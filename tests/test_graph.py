@@ -49,6 +49,17 @@ def test_graph_relation_keeps_evidence_and_support():
     assert [k for _, _, k, _ in relation_edges(G)] == ["based_on", "variant_of"]
 
 
+def test_graph_implied_family_has_no_papers():
+    doc = Document("p3", "LLaMA-13B is small.", None, ("c.txt:1",))
+    variant = Entity("model/llama-13b", "LLaMA-13B", "Model", variant_of="model/llama")
+    family = Entity("model/llama", "LLaMA", "Model", implied=True)
+    G = build_graph(Corpus(results=(DocResult(doc, (variant, family)),)))
+    assert G.nodes["model/llama"][PAPERS] == []
+    assert G.nodes["model/llama"]["implied"] is True
+    assert not G.has_edge("model/llama", "paper/p3")
+    assert G.has_edge("model/llama-13b", "model/llama", VARIANT_OF)
+
+
 def test_graph_node_link_round_trip(tmp_path):
     G = build_graph(_corpus())
     path = tmp_path / "graph.json"
