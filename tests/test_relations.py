@@ -118,6 +118,67 @@ GOOD = [
      {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "DeltaNet": M},
      {("AlphaNet", "compared_with", "BetaNet"), ("AlphaNet", "compared_with", "GammaNet"),
       ("AlphaNet", "outperforms", "DeltaNet")}),
+    # relative clauses: ", which" takes the entity before the comma; "applying M to X yields Y"
+    ("Applying FooAlign to BetaNet yields AlphaNet, which outperforms GammaNet and DeltaNet on FooBench and BarBench.",
+     {"FooAlign": T, "BetaNet": M, "AlphaNet": M, "GammaNet": M, "DeltaNet": M, "FooBench": D, "BarBench": D},
+     {("FooAlign", "applied_to", "BetaNet"), ("AlphaNet", "based_on", "BetaNet"),
+      ("AlphaNet", "outperforms", "GammaNet"), ("AlphaNet", "outperforms", "DeltaNet"),
+      ("AlphaNet", "evaluated_on", "FooBench"), ("AlphaNet", "evaluated_on", "BarBench")}),
+    ("AlphaNet, which improves accuracy over BetaNet, is small.",
+     {"AlphaNet": M, "BetaNet": M, "accuracy": "Metric"}, {("AlphaNet", "outperforms", "BetaNet")}),
+    # "yields" with no model after it derives nothing
+    ("Applying FooAlign to BetaNet yields gains over GammaNet.", {"FooAlign": T, "BetaNet": M, "GammaNet": M},
+     {("FooAlign", "applied_to", "BetaNet"), ("FooAlign", "outperforms", "GammaNet")}),
+    # the introduced entity as implicit subject across sentences
+    ("We propose AlphaNet. On FooBench and BarBench, it improves accuracy over BetaNet.",
+     {"AlphaNet": M, "BetaNet": M, "FooBench": D, "BarBench": D},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("AlphaNet", "evaluated_on", "BarBench"),
+      ("AlphaNet", "outperforms", "BetaNet")}),
+    ("AlphaNet achieves state-of-the-art accuracy on FooBench, BarBench and BazBench.",
+     {"AlphaNet": M, "FooBench": D, "BarBench": D, "BazBench": D},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("AlphaNet", "evaluated_on", "BarBench"),
+      ("AlphaNet", "evaluated_on", "BazBench")}),
+    ("We propose AlphaNet. Compared with BetaNet and GammaNet, AlphaNet improves accuracy by 3 points.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M},
+     {("AlphaNet", "outperforms", "BetaNet"), ("AlphaNet", "outperforms", "GammaNet")}),
+    ("We propose AlphaNet. Compared with BetaNet, our model uses fewer parameters.",
+     {"AlphaNet": M, "BetaNet": M}, {("AlphaNet", "compared_with", "BetaNet")}),
+    ("We propose AlphaNet. It is competitive with BetaNet.", {"AlphaNet": M, "BetaNet": M},
+     {("AlphaNet", "compared_with", "BetaNet")}),
+    ("We propose AlphaNet. It remains competitive on FooBench and BarBench.",
+     {"AlphaNet": M, "FooBench": D, "BarBench": D},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("AlphaNet", "evaluated_on", "BarBench")}),
+    # metric phrases, and a second verb after an evaluation phrase keeps the clause subject
+    ("AlphaNet achieves 31.2 mIoU on FooBench and surpasses BetaNet and GammaNet on BarBench.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "FooBench": D, "BarBench": D, "mIoU": "Metric"},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("AlphaNet", "outperforms", "BetaNet"),
+      ("AlphaNet", "outperforms", "GammaNet"), ("AlphaNet", "evaluated_on", "BarBench")}),
+    # training: a fronted participle, and a training gerund ("fine-tuning X on D")
+    ("Trained on only 10 hours of labeled speech from FooSpeech, AlphaNet reaches a low error rate.",
+     {"AlphaNet": M, "FooSpeech": D}, {("AlphaNet", "trained_on", "FooSpeech")}),
+    ("We propose AlphaNet. When fine-tuning AlphaNet on FooCorpus, we observe large gains.",
+     {"AlphaNet": M, "FooCorpus": D}, {("AlphaNet", "trained_on", "FooCorpus")}),
+    ("Fine-tuning BetaNet on FooCorpus yields AlphaNet.", {"AlphaNet": M, "BetaNet": M, "FooCorpus": D},
+     {("BetaNet", "trained_on", "FooCorpus"), ("AlphaNet", "based_on", "BetaNet")}),
+    # the paper's benchmark as implicit object of "we evaluate"; the protocol's method is no "uses"
+    ("We introduce FooBench, a benchmark for long-context reasoning. We evaluate AlphaNet, BetaNet, GammaNet and "
+     "DeltaNet with FooPrompting.",
+     {"FooBench": D, "AlphaNet": M, "BetaNet": M, "GammaNet": M, "DeltaNet": M, "FooPrompting": T},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("BetaNet", "evaluated_on", "FooBench"),
+      ("GammaNet", "evaluated_on", "FooBench"), ("DeltaNet", "evaluated_on", "FooBench")}),
+    ("We study AlphaNet with FooPrompting on FooBench.", {"AlphaNet": M, "FooPrompting": T, "FooBench": D},
+     {("AlphaNet", "evaluated_on", "FooBench")}),
+    ("We benchmark AlphaNet, BetaNet and GammaNet against DeltaNet and EpsNet on FooSuite.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "DeltaNet": M, "EpsNet": M, "FooSuite": D},
+     {("AlphaNet", "evaluated_on", "FooSuite"), ("BetaNet", "evaluated_on", "FooSuite"),
+      ("GammaNet", "evaluated_on", "FooSuite")}),
+    ("AlphaNet beats GammaNet on small inputs, and DeltaNet is on par with GammaNet on large ones.",
+     {"AlphaNet": M, "GammaNet": M, "DeltaNet": M},
+     {("AlphaNet", "outperforms", "GammaNet"), ("DeltaNet", "compared_with", "GammaNet")}),
+    # "with" after a verb of training still says what the model uses
+    ("We train AlphaNet with FooAlign.", {"AlphaNet": M, "FooAlign": T}, {("AlphaNet", "uses", "FooAlign")}),
+    ("We evaluate AlphaNet trained with FooAlign.", {"AlphaNet": M, "FooAlign": T},
+     {("AlphaNet", "uses", "FooAlign")}),
 ]
 
 BAD = [
@@ -130,6 +191,11 @@ BAD = [
     ("Our best configuration outperforms the model trained on FooCorpus.", {"FooCorpus": D}),
     ("AlphaNet is trained from scratch on web text.", {"AlphaNet": M}),
     ("FooCorpus is trained on AlphaNet.", {"FooCorpus": D, "AlphaNet": M}),
+    # look-alikes of the round-2 cues
+    ("We evaluate AlphaNet with FooPrompting.", {"AlphaNet": M, "FooPrompting": T}),
+    ("Compared with BetaNet, training is cheap.", {"BetaNet": M}),
+    ("Trained on FooCorpus, models often overfit.", {"FooCorpus": D}),
+    ("AlphaNet reports its pre-training FLOPs and BetaNet does not.", {"AlphaNet": M, "BetaNet": M, "FLOPs": "Metric"}),
 ]
 
 

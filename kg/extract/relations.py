@@ -82,7 +82,8 @@ CUES: tuple[Cue, ...] = (
     # -- outperforms ----------------------------------------------------------------------
     _cue("outperforms", "verb", r"(?:outperform|surpass|beat|exceed|outclass|outpace|dominate|"
          r"eclipse|overtake)(?:s|es|ed|ing)?(?: the performance of| that of| those of)?", 0.8),
-    _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) (?:over|upon|on top of)"
+    _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) (?:(?:in |of |the |its )?(?:<\d+>|[\w\-]+) )?"
+         r"(?:over|upon|on top of)"
          r"(?! \w+ (?:steps|stages|iterations))", 0.65),
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
          r"(?:[\w\-<>]+ ){0,4}?(?:than|to|compared (?:to|with)|relative to)", 0.6),
@@ -109,6 +110,8 @@ CUES: tuple[Cue, ...] = (
     _cue("trained_on", "postmod", _TRAINED + r" (?:[^<;]*? )?(?:using|with|via|through|by (?:using|applying))", 0.6),
     # -- applied_to -------------------------------------------------------------------------
     _cue("applied_to", "gerund", r"(?:apply|applies|applied|applying)(?= " + _E + r")", 0.7),
+    _cue("trained_on", "gerund", r"(?:(?:instruction[- ]|further |continually |additionally )?(?:fine-?tuning|finetuning|"
+         r"tuning|training|pre-?training|pretraining|re-?training|adapting))(?= " + _E + r")", 0.65),
     _cue("applied_to", "causative", r"(?:leads|lead|led|enables|enabling|allows|allowing|helps|helping|"
          r"makes|making|turns|turning|boosts|boosting)(?= " + _E + r" (?:to|\w+s?$|\w+ly|achieve|perform|"
          r"outperform|surpass|match|rival|reach))", 0.65),
@@ -365,6 +368,7 @@ class _Hit:
     start: int
     end: int
     heads: list[Span] = field(default_factory=list)
+    tails: list[Span] = field(default_factory=list)
 
 
 def find_relations(doc: Doc) -> list[RelationTuple]:
@@ -400,7 +404,9 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             previous_heads = heads
         if hit.cue.frame in {"verb", "causative", "reverse", "passive"} and heads and tails:
             subjects.extend(h for h in heads if h not in subjects and h.label_ != "Dataset")
-        hit.heads = heads
+        if _weak_in_evaluation(sentence, hit):
+            heads, tails = [], []
+        hit.heads, hit.tails = heads, tails
         for head in heads:
             for tail in tails:
                 relation = _retype(hit.cue.relation, head.label_, tail.label_)
@@ -414,13 +420,18 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
                     # "experiments with LLaMA-65B using speculative decoding": the method runs on the model
                     out.append((tail, "applied_to", head, cue_text, hit.cue.confidence - 0.1))
         if hit.cue.frame == "gerund" and tails:
-            out.extend(_derived_models(sentence, hit, tails))
+            # "Fine-tuning X on D yields Y": Y is based on X, not on D
+            bases = heads if hit.cue.relation == "trained_on" else tails
+            out.extend(_derived_models(sentence, hit, tails, bases))
     out.extend(_descriptions(sentence))
+    out.extend(_fronted(sentence, discourse, subjects))
     # Evaluation phrases take the sentence subject, wherever it is ("On X, Y achieves ...").
     for hit in hits:
         if hit.cue.frame != "prep":
             continue
-        tails = _object(sentence, hit, hits, max_gap=4)
+        # "fine-tuning X on D": D is training data, not an evaluation set
+        trained = {t for h in hits if h.cue.relation == "trained_on" and h.cue.frame == "gerund" for t in h.tails}
+        tails = [t for t in _object(sentence, hit, hits, max_gap=4) if t not in trained]
         heads = _prep_heads(sentence, hit, hits, subjects, discourse)
         for head in heads:
             for tail in tails:
@@ -442,12 +453,16 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
     return out
 
 
-_DERIVED = re.compile(r"^ ?[^;]*?, (?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
-                      r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w* [^;<]*?(<\d+>)")
+_DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
+                      r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w* [^;<]*?|"
+                      # "Applying M to X yields Y": the gerund clause is the subject of a verb of making
+                      r"(?:yields?|yielding|produces|producing|gives|giving|results? in|resulting in|creates|creating)"
+                      r"(?: (?!(?:over|than|on|to|with|for|by|in|of|from|and|or)(?!\S))[\w\-]+){0,3} )(<\d+>)")
 
 
-def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span]) -> list[RelationTuple]:
-    """"Applying M to X, we develop Y": Y is based on X."""
+def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span], bases: list[Span]) -> list[RelationTuple]:
+    """"Applying M to X, we develop Y" / "Applying M to X yields Y": Y is based on X (`bases`);
+    the derived model follows the cue's last tail."""
     last = max(tails, key=lambda e: e.start)
     index = sentence.ents.index(last)
     end = next(e for i, s_, e in sentence.placeholders() if i == index)
@@ -456,8 +471,8 @@ def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span]) -> list[R
         return []
     derived = sentence.ents[int(match.group(1)[1:-1])]
     cue = sentence.cue_text(hit.start, end + match.end())
-    return [(derived, "based_on", tail, cue, 0.6) for tail in tails
-            if tail.label_ == "Model" and derived.label_ == "Model"]
+    return [(derived, "based_on", base, cue, 0.6) for base in bases
+            if base.label_ == "Model" and derived.label_ == "Model"]
 
 
 #: "X, a Y-based model ..." / "X -- a transformer-based architecture with Z": what X is built from.
@@ -498,9 +513,17 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
                 continue
             if any(start < e and end > s for s, e in taken):
                 continue
+            if cue.frame == "gerund" and not _governs_model(sentence, end):
+                continue  # "pre-training FLOPs": a noun compound, not "fine-tuning X on D"
             taken.append((start, end))
             hits.append(_Hit(cue, start, end))
     return sorted(hits, key=lambda h: h.start)
+
+
+def _governs_model(sentence: _Sentence, end: int) -> bool:
+    """Whether the placeholder right after text position `end` is a Model or Method."""
+    after = sentence.placeholders(end)
+    return bool(after) and after[0][1] == end + 1 and sentence.ents[after[0][0]].label_ in {"Model", "Method"}
 
 
 def _retype(relation: str, head_type: str, tail_type: str) -> str | None:
@@ -626,6 +649,9 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
     if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)$",
                                   text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
+        if re.search(r"(?:^|\s)(?:,|and|, and)$", stripped):
+            # "X achieves 31.2 mIoU on A and surpasses B": the verbs share the clause subject X
+            return _clause_subject(sentence, candidate[1])
         return []  # "a draft model for X can provide ...": X sits in a prepositional phrase
     words = stripped.split()
     if adjacent:
@@ -643,10 +669,26 @@ _POSTMOD_GAP = frozenset({",", "model", "models", "llm", "llms", "checkpoint", "
                           "each", "both", "-", "base", "version", "versions"})
 
 
+def _clause_subject(sentence: _Sentence, end: int) -> list[Span]:
+    """The subject of the clause that ends before text position `end`: the last Model/Method
+    group before it that is not inside a prepositional phrase, with no clause boundary between."""
+    text = sentence.text
+    for index, start, stop in reversed(sentence.placeholders(0, end)):
+        if sentence.ents[index].label_ not in {"Model", "Method"}:
+            continue
+        if re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|though|because|since)(?!\S)", text[stop:end]):
+            return []
+        if re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into|to|of|from|by|and|or|,)$",
+                     text[:start].rstrip()):
+            continue
+        return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
+    return []
+
+
 def _relative_ok(left: str) -> bool:
     """Relative clauses and appositions between a subject and its verb: ", a 65B LLM that"."""
     stripped = left.strip()
-    return bool(re.fullmatch(r"(?:, (?:a|an|the|our) [^;:]*? )?(?:that|which|who)(?: [^;:]*)?|"
+    return bool(re.fullmatch(r"(?:, (?:a|an|the|our) [^;:]*? |, )?(?:that|which|who)(?: [^;:]*)?|"
                              r"(?:are|is) [^;:]* (?:that|which) (?:are|is)(?: \w+)?", stripped))
 
 
@@ -699,6 +741,10 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     before = [p for p in sentence.placeholders(0, hit.start)
               if sentence.ents[p[0]].label_ in {"Model", "Method"}]
     if before:
+        head_of = re.search(r"(<\d+>) (?:with|using) $", sentence.text[:before[-1][1]])
+        if head_of and sentence.ents[int(head_of.group(1)[1:-1])].label_ in {"Model", "Method"} and \
+                _EVALUATION_CLAUSE.search(sentence.text[:head_of.start()]):
+            before = [p for p in before if p[0] == int(head_of.group(1)[1:-1])]
         gap = sentence.text[before[-1][2]:hit.start]
         if len(gap.split()) <= 10 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)", gap):
             return _with_applied(sentence, hits, before[-1][0])
@@ -724,3 +770,75 @@ class RelationFinder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_relations = tuple(find_relations(doc))
         return doc
+
+
+#: Verbs of an evaluation protocol: "we evaluate X with M" says how X was run, not what X uses.
+_EVALUATION_CLAUSE = re.compile(r"(?<!\S)(?:evaluat\w*|test(?:s|ed|ing)?|benchmark(?:s|ed|ing)?|compar\w*|"
+                                r"assess\w*|experiment\w*|stud(?:y|ies|ied|ying)|analy[sz]\w*|prompt(?:s|ed|ing)?|"
+                                r"prob(?:e|es|ed|ing)|measur\w*|report\w*)(?!\S)")
+
+
+def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
+    """Whether a weak cue sits in a clause about evaluation: a bare "with M" ("we evaluate X with
+    M") or "against" ("we benchmark A against B", which compares nothing itself)."""
+    cue = sentence.text[hit.start:hit.end]
+    weak = (hit.cue.relation == "uses" and hit.cue.frame == "postmod" and cue == "with") or \
+        (hit.cue.relation == "compared_with" and cue == "against")
+    if not weak:
+        return False
+    clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
+    verbs = list(_EVALUATION_CLAUSE.finditer(clause))
+    # the evaluation verb governs the phrase: close by, with no verb of training or use between
+    return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 and not re.search(
+        r"(?<!\S)(?:train\w*|fine-?tun\w*|tun(?:e|ed|es|ing)|us(?:e|es|ed|ing)|build\w*|buil[td])(?!\S)",
+        clause[verbs[-1].end():])
+
+
+#: A clause before the subject: "Compared with Y and Z, X improves ..." / "Trained on only 10 hours
+#: of speech from D, X reaches ...". The fronted phrase ends at the first comma after its entities.
+_FRONTED_COMPARISON = re.compile(r"^(?:when |once )?(?:compared (?:to|with|against)|in comparison (?:to|with)|"
+                                 r"relative to|against|versus|vs\.?) (?P<phrase>[^;:]*?<\d+>[^;:]*?) , "
+                                 r"(?P<subject>[^;:]*?)$")
+_FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:(?:instruction[- ]|further |continually |"
+                               r"additionally |then |first )?(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|"
+                               r"pretrained|adapted|initiali[sz]ed|distilled)) (?:(?:on|from|with|using|over) )"
+                               r"(?P<phrase>[^;:,]*?<\d+>(?:[^;:,]*?(?:,|and|or) [^;:,]*?<\d+>)*[^;:,]*?) , "
+                               r"(?P<subject>[^;:]*?)$")
+_BETTER = re.compile(r"(?<!\S)(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|improv\w*|better|higher|stronger|"
+                     r"faster|superior|gains?|reduc\w*|lower|boosts?|advances?)(?!\S)")
+_FRONTED_SUBJECT = re.compile(r"^(?:the )?(?:<(?P<index>\d+)>|(?P<anaphor>we|it|they|our (?:[\w\-]+ ){0,3}?"
+                              r"(?:model|models|method|approach|framework|system|network|algorithm|agent)))"
+                              r"(?: \(?<\d+>\)?)? (?P<verb>[\w\-]+)")
+
+
+def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -> list[RelationTuple]:
+    """Relations whose head is the subject after a fronted phrase: "Compared with Y, X improves
+    ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
+    ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
+    out: list[RelationTuple] = []
+    for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on")):
+        match = pattern.match(sentence.text)
+        if not match:
+            continue
+        subject = _FRONTED_SUBJECT.match(match.group("subject"))
+        if not subject:
+            continue
+        if subject.group("index") is not None:
+            index = int(subject.group("index"))  # its group may reach back into the fronted phrase
+            heads = [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
+        else:
+            heads = discourse.resolve(subject.group("anaphor"), before=sentence.sent.start + 1)
+        heads = [h for h in heads if h.label_ in {"Model", "Method"}]
+        tails = [sentence.ents[i] for i, s, e in sentence.placeholders(match.start("phrase"), match.end("phrase"))
+                 if sentence.ents[i].label_ in CORE]
+        kept = relation
+        if relation == "compared_with" and _BETTER.search(match.group("subject")):
+            kept = "outperforms"
+        cue = sentence.cue_text(0, match.end("phrase"))
+        for head in heads:
+            subjects.extend([head] if head not in subjects else [])
+            for tail in tails:
+                typed = _retype(kept, head.label_, tail.label_)
+                if typed:
+                    out.append((head, typed, tail, cue, 0.6))
+    return out
