@@ -179,6 +179,31 @@ GOOD = [
     ("We train AlphaNet with FooAlign.", {"AlphaNet": M, "FooAlign": T}, {("AlphaNet", "uses", "FooAlign")}),
     ("We evaluate AlphaNet trained with FooAlign.", {"AlphaNet": M, "FooAlign": T},
      {("AlphaNet", "uses", "FooAlign")}),
+    # coordinated participles, active training verbs, "trained with M on D"
+    ("AlphaNet is pre-trained on FooCorpus and fine-tuned on FooBench and BarBench.",
+     {"AlphaNet": M, "FooCorpus": D, "FooBench": D, "BarBench": D},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "trained_on", "FooBench"),
+      ("AlphaNet", "trained_on", "BarBench")}),
+    ("AlphaNet is initialized from BetaNet and trained on FooCorpus.", {"AlphaNet": M, "BetaNet": M, "FooCorpus": D},
+     {("AlphaNet", "based_on", "BetaNet"), ("AlphaNet", "trained_on", "FooCorpus")}),
+    ("We pre-train AlphaNet on FooCorpus and fine-tune it on FooBench.", {"AlphaNet": M, "FooCorpus": D, "FooBench": D},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "trained_on", "FooBench")}),
+    ("We fine-tune AlphaNet on FooCorpus using LoRA.", {"AlphaNet": M, "FooCorpus": D, "LoRA": T},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "uses", "LoRA"), ("LoRA", "applied_to", "AlphaNet")}),
+    ("We propose AlphaNet. Our model, trained with PPO on FooBench, outperforms DQN.",
+     {"AlphaNet": M, "PPO": T, "FooBench": D, "DQN": T},
+     {("AlphaNet", "uses", "PPO"), ("AlphaNet", "trained_on", "FooBench"), ("AlphaNet", "outperforms", "DQN")}),
+    ("Built upon BetaNet, AlphaNet achieves high accuracy.", {"AlphaNet": M, "BetaNet": M},
+     {("AlphaNet", "based_on", "BetaNet")}),
+    # participle after an evaluation phrase; "compare X with Y"; "generalizes to D"
+    ("AlphaNet obtains 92.1 F1 on FooBench, surpassing BetaNet.", {"AlphaNet": M, "FooBench": D, "BetaNet": M},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("AlphaNet", "outperforms", "BetaNet")}),
+    ("We compare AlphaNet against BetaNet and GammaNet.", {"AlphaNet": M, "BetaNet": M, "GammaNet": M},
+     {("AlphaNet", "compared_with", "BetaNet"), ("AlphaNet", "compared_with", "GammaNet")}),
+    ("We compare AlphaNet with FooAlign.", {"AlphaNet": M, "FooAlign": T}, {("AlphaNet", "compared_with", "FooAlign")}),
+    ("Our experiments show that AlphaNet trained on FooCorpus generalizes to BarBench.",
+     {"AlphaNet": M, "FooCorpus": D, "BarBench": D},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "evaluated_on", "BarBench")}),
 ]
 
 BAD = [
@@ -194,6 +219,9 @@ BAD = [
     # look-alikes of the round-2 cues
     ("We evaluate AlphaNet with FooPrompting.", {"AlphaNet": M, "FooPrompting": T}),
     ("Compared with BetaNet, training is cheap.", {"BetaNet": M}),
+    ("In contrast to BetaNet, AlphaNet does not require labels.", {"AlphaNet": M, "BetaNet": M}),
+    ("Based on these findings, we train AlphaNet from scratch.", {"AlphaNet": M}),
+    ("Unlike prior work, we train AlphaNet without FooCorpus.", {"AlphaNet": M, "FooCorpus": D}),
     ("Trained on FooCorpus, models often overfit.", {"FooCorpus": D}),
     ("AlphaNet reports its pre-training FLOPs and BetaNet does not.", {"AlphaNet": M, "BetaNet": M, "FLOPs": "Metric"}),
 ]

@@ -92,6 +92,7 @@ CUES: tuple[Cue, ...] = (
     # -- compared_with --------------------------------------------------------------------
     _cue("compared_with", "verb", r"(?:rival|match|equal)(?:s|es|ed|ing)?(?! \w+ (?:of|to|the input))"
          r"(?: the performance of| that of| those of)?", 0.65),
+    _cue("compared_with", "pair", r"(?:compare|compares)(?= " + _E + r")", 0.6),
     _cue("compared_with", "verb", r"(?:(?:comparable|competitive|similar|equivalent|close|on par|on-par|"
          r"par|level|commensurate|closer) (?:\w+ ){0,4}?(?:to|with)|"
          r"performs " + _ADV + r"(?:closely|similarly|comparably|on par) (?:to|with)|"
@@ -110,8 +111,9 @@ CUES: tuple[Cue, ...] = (
     _cue("trained_on", "postmod", _TRAINED + r" (?:[^<;]*? )?(?:using|with|via|through|by (?:using|applying))", 0.6),
     # -- applied_to -------------------------------------------------------------------------
     _cue("applied_to", "gerund", r"(?:apply|applies|applied|applying)(?= " + _E + r")", 0.7),
-    _cue("trained_on", "gerund", r"(?:(?:instruction[- ]|further |continually |additionally )?(?:fine-?tuning|finetuning|"
-         r"tuning|training|pre-?training|pretraining|re-?training|adapting))(?= " + _E + r")", 0.65),
+    _cue("trained_on", "gerund", r"(?:(?:instruction[- ]|further |continually |additionally )?(?:fine-?tun(?:ing|e|es)|"
+         r"finetun(?:ing|e|es)|tun(?:ing|e|es)|train(?:ing|s)?|pre-?train(?:ing|s)?|re-?train(?:ing|s)?|adapt(?:ing|s)?))"
+         r"(?= (?:" + _E + r"|it|them) )", 0.65),
     _cue("applied_to", "causative", r"(?:leads|lead|led|enables|enabling|allows|allowing|helps|helping|"
          r"makes|making|turns|turning|boosts|boosting)(?= " + _E + r" (?:to|\w+s?$|\w+ly|achieve|perform|"
          r"outperform|surpass|match|rival|reach))", 0.65),
@@ -135,7 +137,8 @@ CUES: tuple[Cue, ...] = (
          r"validat(?:ed|ing|e|ion)|assess(?:ed|ing|ment)?|sota|state-of-the-art|evidence|"
          r"improvements?|gains?|\w+ (?:points?|%|accuracy|f1))?"
          r" ?(?:on|across|over|in|using|at)|(?:tasks?|problems?|questions?|subsets?|splits?|datasets?|"
-         r"benchmarks?|suites?|examples?|instances?|samples?|" + _E + r") from", 0.6),
+         r"benchmarks?|suites?|examples?|instances?|samples?|" + _E + r") from|"
+         r"(?:generali[sz]|transfer)(?:es|e|ed|ing|s)? (?:well |better |robustly )?to", 0.6),
     _cue("evaluated_on", "reverse", r"(?:assess|assesses|assessing|evaluate|evaluates|evaluating|benchmark|"
          r"benchmarks|benchmarking|measure|measures|measuring|test|tests|testing|probe|probes|probing)"
          r"(?: (?:the )?[\w\-]+ (?:[\w\-]+ )?of)?", 0.55),
@@ -432,6 +435,15 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
         # "fine-tuning X on D": D is training data, not an evaluation set
         trained = {t for h in hits if h.cue.relation == "trained_on" and h.cue.frame == "gerund" for t in h.tails}
         tails = [t for t in _object(sentence, hit, hits, max_gap=4) if t not in trained]
+        trainer = _training_before(sentence, hit, hits)
+        if trainer is not None and sentence.text[hit.start:hit.end] in {"on", "over"}:
+            # "trained with M on D": D is the training data of the model trained
+            for head in trainer.heads:
+                for tail in tails:
+                    relation = _retype("trained_on", head.label_, tail.label_)
+                    if relation:
+                        out.append((head, relation, tail, sentence.cue_text(trainer.start, hit.end), 0.6))
+            continue
         heads = _prep_heads(sentence, hit, hits, subjects, discourse)
         for head in heads:
             for tail in tails:
@@ -520,8 +532,23 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+def _training_before(sentence: _Sentence, hit: _Hit, hits: list[_Hit]) -> _Hit | None:
+    """The training cue ("trained with M", "fine-tuning X") whose object ends right before `hit`."""
+    for other in hits:
+        if other.cue.relation != "trained_on" or not other.heads or not other.tails or other.end > hit.start:
+            continue
+        last = max(other.tails, key=lambda e: e.start)
+        index = sentence.ents.index(last)
+        end = next(e for i, _, e in sentence.placeholders() if i == index)
+        if not sentence.text[end:hit.start].strip():
+            return other
+    return None
+
+
 def _governs_model(sentence: _Sentence, end: int) -> bool:
-    """Whether the placeholder right after text position `end` is a Model or Method."""
+    """Whether the placeholder right after text position `end` is a Model or Method (or "it")."""
+    if re.match(r" (?:it|them) ", sentence.text[end:]):
+        return True
     after = sentence.placeholders(end)
     return bool(after) and after[0][1] == end + 1 and sentence.ents[after[0][0]].label_ in {"Model", "Method"}
 
@@ -545,18 +572,33 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         return [], []
     if frame == "gerund":
         after = sentence.placeholders(hit.end)
-        if not after or sentence.text[hit.end:after[0][1]].strip():
+        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        if pronoun:  # "we pre-train X on A and fine-tune it on B"
+            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            object_end = hit.end + pronoun.end()
+        elif not after or sentence.text[hit.end:after[0][1]].strip():
             return [], []
-        heads = _group_ents(sentence, after[0][0])
-        rest = sentence.placeholders(after[0][2])
+        else:
+            heads = _group_ents(sentence, after[0][0])
+            object_end = after[0][2]
+        rest = sentence.placeholders(object_end)
         if not rest:
             return [], []
-        gap = sentence.text[after[0][2]:rest[0][1]].strip() + " "
-        if not re.fullmatch(r"(?:to|on|onto|for|in) (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?",
-                            gap):
+        gap = sentence.text[object_end:rest[0][1]].strip() + " "
+        preposition = r"(?:on|over|with|using)" if hit.cue.relation == "trained_on" else r"(?:to|on|onto|for|in)"
+        if not re.fullmatch(preposition + r" (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?", gap):
             return [], []
         tails = _group_ents(sentence, rest[0][0])
         return heads, tails
+    if frame == "pair":  # "we compare X with Y": X and Y, whichever the order
+        after = sentence.placeholders(hit.end)
+        if not after:
+            return [], []
+        heads = [e for e in _group_ents(sentence, after[0][0]) if e.start >= sentence.ents[after[0][0]].start]
+        partner = re.match(r" (?:(?:[\w\-]+ ){0,3}?(?:with|to|against|and) (?:the )?)(<\d+>)",
+                           sentence.text[after[0][2]:])
+        tails = _group_ents(sentence, int(partner.group(1)[1:-1])) if partner else []
+        return heads, [t for t in tails if t not in heads]
     if frame == "via":
         after = sentence.placeholders(hit.end)
         before = sentence.placeholders(0, hit.start)
@@ -641,6 +683,18 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)$", stripped) \
             and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
         return previous_heads
+    if adjacent and previous_heads and candidate and stripped in {"and", ", and"} and any(
+            sentence.ents[candidate[0]] in h.tails and h.cue.frame in {"postmod", "gerund"} for h in hits):
+        return previous_heads  # "is pre-trained on A and fine-tuned on B": both say what the model is
+    if adjacent and candidate is None or (adjacent and candidate and not _only_words(stripped.split(), _POSTMOD_GAP)):
+        anaphor = _SUBJECT_ANAPHOR.match(text)
+        if anaphor and re.fullmatch(r" ?,? ?(?:which|that)? ?(?:is|are|was|were)?", text[anaphor.end():hit.start]):
+            return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)  # "Our model, trained on"
+    # "fine-tune X on D using M": M is how X was trained
+    if candidate and not stripped and hit.cue.relation == "uses":
+        for h in hits:
+            if h.cue.relation == "trained_on" and h.heads and sentence.ents[candidate[0]] in h.tails:
+                return h.heads
     if not adjacent:
         anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
         if anaphors:
@@ -649,9 +703,9 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
     if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)$",
                                   text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
-        if re.search(r"(?:^|\s)(?:,|and|, and)$", stripped):
-            # "X achieves 31.2 mIoU on A and surpasses B": the verbs share the clause subject X
-            return _clause_subject(sentence, candidate[1])
+        if re.fullmatch(r"(?:,|and|, and)", _flat(left).strip()):
+            # "X achieves 31.2 mIoU on A and surpasses B" / "..., surpassing B": the clause subject X
+            return _clause_subject(sentence, candidate[1], discourse)
         return []  # "a draft model for X can provide ...": X sits in a prepositional phrase
     words = stripped.split()
     if adjacent:
@@ -669,11 +723,15 @@ _POSTMOD_GAP = frozenset({",", "model", "models", "llm", "llms", "checkpoint", "
                           "each", "both", "-", "base", "version", "versions"})
 
 
-def _clause_subject(sentence: _Sentence, end: int) -> list[Span]:
+def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> list[Span]:
     """The subject of the clause that ends before text position `end`: the last Model/Method
-    group before it that is not inside a prepositional phrase, with no clause boundary between."""
+    group before it that is not inside a prepositional phrase, with no clause boundary between;
+    else a pronoun or description at the start of the sentence ("Our model, trained ...")."""
     text = sentence.text
+    anaphor = _SUBJECT_ANAPHOR.match(text)
     for index, start, stop in reversed(sentence.placeholders(0, end)):
+        if anaphor and start < anaphor.end():
+            break
         if sentence.ents[index].label_ not in {"Model", "Method"}:
             continue
         if re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|though|because|since)(?!\S)", text[stop:end]):
@@ -682,6 +740,8 @@ def _clause_subject(sentence: _Sentence, end: int) -> list[Span]:
                      text[:start].rstrip()):
             continue
         return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
+    if anaphor:
+        return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)
     return []
 
 
@@ -787,6 +847,8 @@ def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
     if not weak:
         return False
     clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
+    if cue == "against" and re.search(r"(?<!\S)compar(?:e|es|ed|ing)(?!\S)", clause):
+        return True  # "we compare X against Y": the "compare" cue states it
     verbs = list(_EVALUATION_CLAUSE.finditer(clause))
     # the evaluation verb governs the phrase: close by, with no verb of training or use between
     return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 and not re.search(
@@ -801,7 +863,7 @@ _FRONTED_COMPARISON = re.compile(r"^(?:when |once )?(?:compared (?:to|with|again
                                  r"(?P<subject>[^;:]*?)$")
 _FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:(?:instruction[- ]|further |continually |"
                                r"additionally |then |first )?(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|"
-                               r"pretrained|adapted|initiali[sz]ed|distilled)) (?:(?:on|from|with|using|over) )"
+                               r"pretrained|adapted|initiali[sz]ed|distilled|built|based)) (?:(?:on top of|on|upon|from|with|using|over) )"
                                r"(?P<phrase>[^;:,]*?<\d+>(?:[^;:,]*?(?:,|and|or) [^;:,]*?<\d+>)*[^;:,]*?) , "
                                r"(?P<subject>[^;:]*?)$")
 _BETTER = re.compile(r"(?<!\S)(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|improv\w*|better|higher|stronger|"
