@@ -204,6 +204,37 @@ GOOD = [
     ("Our experiments show that AlphaNet trained on FooCorpus generalizes to BarBench.",
      {"AlphaNet": M, "FooCorpus": D, "BarBench": D},
      {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "evaluated_on", "BarBench")}),
+    # inverse comparatives keep the clause subject
+    ("AlphaNet still lags behind BetaNet on FooBench.", {"AlphaNet": M, "BetaNet": M, "FooBench": D},
+     {("BetaNet", "outperforms", "AlphaNet"), ("AlphaNet", "evaluated_on", "FooBench")}),
+    ("AlphaNet underperforms BetaNet and GammaNet.", {"AlphaNet": M, "BetaNet": M, "GammaNet": M},
+     {("BetaNet", "outperforms", "AlphaNet"), ("GammaNet", "outperforms", "AlphaNet")}),
+    ("AlphaNet falls short of BetaNet.", {"AlphaNet": M, "BetaNet": M}, {("BetaNet", "outperforms", "AlphaNet")}),
+    ("AlphaNet performs worse than BetaNet.", {"AlphaNet": M, "BetaNet": M}, {("BetaNet", "outperforms", "AlphaNet")}),
+    # metric reductions, chained verbs, coordinated verb phrases
+    ("AlphaNet reduces WER by 15% relative to BetaNet on FooBench.",
+     {"AlphaNet": M, "BetaNet": M, "FooBench": D, "WER": "Metric"},
+     {("AlphaNet", "outperforms", "BetaNet"), ("AlphaNet", "evaluated_on", "FooBench")}),
+    ("AlphaNet matches or exceeds BetaNet on FooBench.", {"AlphaNet": M, "BetaNet": M, "FooBench": D},
+     {("AlphaNet", "compared_with", "BetaNet"), ("AlphaNet", "outperforms", "BetaNet"),
+      ("AlphaNet", "evaluated_on", "FooBench")}),
+    ("We introduce AlphaNet. We show that it outperforms BetaNet and is competitive with GammaNet on FooBench.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "FooBench": D},
+     {("AlphaNet", "outperforms", "BetaNet"), ("AlphaNet", "compared_with", "GammaNet"),
+      ("AlphaNet", "evaluated_on", "FooBench")}),
+    # evaluation phrases far from the subject, or after the object of a participle
+    ("AlphaNet achieves a word error rate of 2.1% on the test-clean and test-other sets of FooBench.",
+     {"AlphaNet": M, "FooBench": D}, {("AlphaNet", "evaluated_on", "FooBench")}),
+    ("AlphaNet, pretrained with MAE on FooCorpus, transfers well to FooBench.",
+     {"AlphaNet": M, "MAE": T, "FooCorpus": D, "FooBench": D},
+     {("AlphaNet", "uses", "MAE"), ("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "evaluated_on", "FooBench")}),
+    ("AlphaNet is fine-tuned from BetaNet on FooCorpus.", {"AlphaNet": M, "BetaNet": M, "FooCorpus": D},
+     {("AlphaNet", "based_on", "BetaNet"), ("AlphaNet", "trained_on", "FooCorpus")}),
+    ("We train AlphaNet with PPO in FooBench.", {"AlphaNet": M, "PPO": T, "FooBench": D},
+     {("AlphaNet", "uses", "PPO"), ("AlphaNet", "trained_on", "FooBench")}),
+    # efficiency is a comparison, not a win
+    ("AlphaNet reduces memory footprint and energy consumption compared to BetaNet.", {"AlphaNet": M, "BetaNet": M},
+     {("AlphaNet", "compared_with", "BetaNet")}),
 ]
 
 BAD = [

@@ -79,6 +79,10 @@ CUES: tuple[Cue, ...] = (
     # -- passives (head on the right) -----------------------------------------------------
     _cue("outperforms", "passive", r"(?:is|are|was|were|being) " + _ADV
          + r"(?:outperformed|surpassed|beaten|exceeded|outclassed) by", 0.75),
+    # -- inverse comparatives: "X lags behind Y" (head on the right, X stays the clause subject)
+    _cue("outperforms", "inverse", r"(?:lag|lags|lagged|lagging|trail|trails|trailed|trailing|fall|falls|fell|falling) "
+         r"(?:\w+ )?(?:behind|short of)|underperform(?:s|ed|ing)?|(?:performs|does|is|are|was|were|scores?) " + _ADV
+         + r"(?:worse|weaker|inferior) (?:than|to)", 0.7),
     # -- outperforms ----------------------------------------------------------------------
     _cue("outperforms", "verb", r"(?:outperform|surpass|beat|exceed|outclass|outpace|dominate|"
          r"eclipse|overtake)(?:s|es|ed|ing)?(?: the performance of| that of| those of)?", 0.8),
@@ -88,6 +92,10 @@ CUES: tuple[Cue, ...] = (
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
          r"(?:[\w\-<>]+ ){0,4}?(?:than|to|compared (?:to|with)|relative to)", 0.6),
     _cue("outperforms", "verb", r"(?:performs|does|works|scores|ranks) " + _ADV + r"better than", 0.75),
+    # "reduces WER by 15% relative to Y"; efficiency ("reducing memory footprint and energy
+    # consumption compared to Y") is a comparison, so "compared to" and long gaps stay out
+    _cue("outperforms", "verb", r"(?:reduc|lower|cut|decreas|improv|boost|increas|rais)\w* (?:[\w\-.%]+ |<\d+> ){0,5}?"
+         r"(?:relative to|over|than)", 0.6),
     _cue("outperforms", "verb", r"(?:advantage|lead|edge|margin) over", 0.55),
     # -- compared_with --------------------------------------------------------------------
     _cue("compared_with", "verb", r"(?:rival|match|equal)(?:s|es|ed|ing)?(?! \w+ (?:of|to|the input))"
@@ -138,7 +146,8 @@ CUES: tuple[Cue, ...] = (
          r"improvements?|gains?|\w+ (?:points?|%|accuracy|f1))?"
          r" ?(?:on|across|over|in|using|at)|(?:tasks?|problems?|questions?|subsets?|splits?|datasets?|"
          r"benchmarks?|suites?|examples?|instances?|samples?|" + _E + r") from|"
-         r"(?:generali[sz]|transfer)(?:es|e|ed|ing|s)? (?:well |better |robustly )?to", 0.6),
+         r"(?:generali[sz]|transfer)(?:es|e|ed|ing|s)? (?:well |better |robustly )?to|"
+         r"(?:sets?|splits?|subsets?|partitions?|portions?|parts?|suites?) of", 0.6),
     _cue("evaluated_on", "reverse", r"(?:assess|assesses|assessing|evaluate|evaluates|evaluating|benchmark|"
          r"benchmarks|benchmarking|measure|measures|measuring|test|tests|testing|probe|probes|probing)"
          r"(?: (?:the )?[\w\-]+ (?:[\w\-]+ )?of)?", 0.55),
@@ -407,6 +416,8 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             previous_heads = heads
         if hit.cue.frame in {"verb", "causative", "reverse", "passive"} and heads and tails:
             subjects.extend(h for h in heads if h not in subjects and h.label_ != "Dataset")
+        if hit.cue.frame == "inverse" and heads and tails:
+            subjects.extend(t for t in tails if t not in subjects and t.label_ != "Dataset")
         if _weak_in_evaluation(sentence, hit):
             heads, tails = [], []
         hit.heads, hit.tails = heads, tails
@@ -436,7 +447,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
         trained = {t for h in hits if h.cue.relation == "trained_on" and h.cue.frame == "gerund" for t in h.tails}
         tails = [t for t in _object(sentence, hit, hits, max_gap=4) if t not in trained]
         trainer = _training_before(sentence, hit, hits)
-        if trainer is not None and sentence.text[hit.start:hit.end] in {"on", "over"}:
+        if trainer is not None and sentence.text[hit.start:hit.end] in {"on", "over", "in"}:
             # "trained with M on D": D is the training data of the model trained
             for head in trainer.heads:
                 for tail in tails:
@@ -535,7 +546,10 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
 def _training_before(sentence: _Sentence, hit: _Hit, hits: list[_Hit]) -> _Hit | None:
     """The training cue ("trained with M", "fine-tuning X") whose object ends right before `hit`."""
     for other in hits:
-        if other.cue.relation != "trained_on" or not other.heads or not other.tails or other.end > hit.start:
+        if not other.heads or not other.tails or other.end > hit.start:
+            continue
+        if other.cue.relation != "trained_on" and not (other.cue.relation == "based_on" and re.search(
+                r"tuned|trained|adapted|distilled", sentence.text[other.start:other.end])):
             continue
         last = max(other.tails, key=lambda e: e.start)
         index = sentence.ents.index(last)
@@ -612,7 +626,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         if all(t.label_ != "Model" for t in tails):  # "X trained via M" -> X uses M
             return tails, heads if hit.cue.relation != "applied_to" else []
         return heads, tails
-    if frame == "passive":
+    if frame in {"passive", "inverse"}:
         after = _object(sentence, hit, hits, max_gap=3)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
@@ -636,11 +650,16 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     groups coordinated with it; stops at a clause boundary or the next cue. Tasks and metrics
     read as words ("outperforms X for long-form generation and Y for reasoning")."""
     text = sentence.text
-    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds] + [len(text)])
+    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds
+                 and not re.fullmatch(r" (?:or|and|and/or|,) ", text[hit.end:h.start])] + [len(text)])
     boundary = _BOUNDARY.search(text, hit.end, limit)
     scope_end = boundary.start() if boundary else limit
     found: list[Span] = []
     position = hit.end
+    for other in sorted(hits, key=lambda h: h.start):
+        if other.start >= position and re.fullmatch(r" (?:or|and|and/or|,) ", text[position:other.start]) \
+                and other.cue.frame == "verb":
+            position = other.end  # "matches or exceeds Y": Y is the object of both
     for index, start, end in sentence.placeholders(hit.end, scope_end):
         if sentence.ents[index].label_ not in CORE:
             continue
@@ -680,7 +699,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
                       r"times|points?|x) )+$", "", _flat(left) + " ").strip()
     # A verb phrase coordinated with an earlier one keeps that one's subject.
-    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)$", stripped) \
+    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)"
+                                                     r"(?: (?:is|are|was|were|remains|remain|stays|stay))?$", stripped) \
             and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
         return previous_heads
     if adjacent and previous_heads and candidate and stripped in {"and", ", and"} and any(
@@ -801,6 +821,10 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     before = [p for p in sentence.placeholders(0, hit.start)
               if sentence.ents[p[0]].label_ in {"Model", "Method"}]
     if before:
+        for other in hits:
+            if other.cue.relation in {"uses", "trained_on", "based_on"} and other.heads and other.end <= hit.start \
+                    and sentence.ents[before[-1][0]] in other.tails and other.cue.frame != "via":
+                return list(other.heads)  # "X, pretrained with M on D, transfers to E": X is evaluated
         head_of = re.search(r"(<\d+>) (?:with|using) $", sentence.text[:before[-1][1]])
         if head_of and sentence.ents[int(head_of.group(1)[1:-1])].label_ in {"Model", "Method"} and \
                 _EVALUATION_CLAUSE.search(sentence.text[:head_of.start()]):
@@ -811,6 +835,9 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text))
     if anaphors:
         return discourse.resolve(anaphors[0].group("a"), before=sentence.sent.start + 1)
+    if before and before[0][1] == 0 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|we|they|it)(?!\S)",
+                                                       sentence.text[before[0][2]:hit.start]):
+        return _group_ents(sentence, before[0][0])  # "X achieves a WER of 2.1% on the test sets of D"
     after = [p for p in sentence.placeholders(hit.end) if sentence.ents[p[0]].label_ in {"Model", "Method"}]
     if after and re.search(r"(?:,|show|shows|showed|demonstrate|demonstrates|that) ",
                            sentence.text[hit.end:after[0][1]]):
