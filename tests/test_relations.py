@@ -235,6 +235,18 @@ GOOD = [
     # efficiency is a comparison, not a win
     ("AlphaNet reduces memory footprint and energy consumption compared to BetaNet.", {"AlphaNet": M, "BetaNet": M},
      {("AlphaNet", "compared_with", "BetaNet")}),
+    # ", which is ..." after a result phrase refers to the clause subject; a fronted phrase before it
+    ("Trained on FooCorpus, AlphaNet reaches 96.1% accuracy with only 48k parameters, which is comparable to BetaNet "
+     "and better than GammaNet.", {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "FooCorpus": D, "accuracy": "Metric"},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "compared_with", "BetaNet"),
+      ("AlphaNet", "outperforms", "GammaNet")}),
+    # "compare it with", and a subject kept across "but"
+    ("We fine-tune AlphaNet on FooCorpus and compare it with BetaNet.", {"AlphaNet": M, "BetaNet": M, "FooCorpus": D},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "compared_with", "BetaNet")}),
+    ("AlphaNet yields the best accuracy on FooBench but lags behind BetaNet on BarBench.",
+     {"AlphaNet": M, "BetaNet": M, "FooBench": D, "BarBench": D},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("BetaNet", "outperforms", "AlphaNet"),
+      ("AlphaNet", "evaluated_on", "BarBench")}),
 ]
 
 BAD = [
@@ -252,6 +264,8 @@ BAD = [
     ("Compared with BetaNet, training is cheap.", {"BetaNet": M}),
     ("In contrast to BetaNet, AlphaNet does not require labels.", {"AlphaNet": M, "BetaNet": M}),
     ("Based on these findings, we train AlphaNet from scratch.", {"AlphaNet": M}),
+    ("AlphaNet trained against a single reward model wins more often, as judged by BetaNet.",
+     {"AlphaNet": M, "BetaNet": M}),
     ("Unlike prior work, we train AlphaNet without FooCorpus.", {"AlphaNet": M, "FooCorpus": D}),
     ("Trained on FooCorpus, models often overfit.", {"FooCorpus": D}),
     ("AlphaNet reports its pre-training FLOPs and BetaNet does not.", {"AlphaNet": M, "BetaNet": M, "FLOPs": "Metric"}),

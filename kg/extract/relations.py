@@ -100,7 +100,7 @@ CUES: tuple[Cue, ...] = (
     # -- compared_with --------------------------------------------------------------------
     _cue("compared_with", "verb", r"(?:rival|match|equal)(?:s|es|ed|ing)?(?! \w+ (?:of|to|the input))"
          r"(?: the performance of| that of| those of)?", 0.65),
-    _cue("compared_with", "pair", r"(?:compare|compares)(?= " + _E + r")", 0.6),
+    _cue("compared_with", "pair", r"(?:compare|compares)(?= (?:" + _E + r"|it|them) )", 0.6),
     _cue("compared_with", "verb", r"(?:(?:comparable|competitive|similar|equivalent|close|on par|on-par|"
          r"par|level|commensurate|closer) (?:\w+ ){0,4}?(?:to|with)|"
          r"performs " + _ADV + r"(?:closely|similarly|comparably|on par) (?:to|with)|"
@@ -187,7 +187,8 @@ _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baseli
 _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|because|since|when|where|whether|"
                        r"that(?! of)|so|thus|hence|therefore|by \w+ing|to (?!the|a|an|its|their|that|those|"
                        r"\w+ (?:of|by))\w+|, (?:and |but )?(?:we|it|they|our|this|these|which)|"
-                       r"and (?:we|it|they|our)|unlike|despite|--)(?!\S)")
+                       r"and (?:we|it|they|our)|unlike|despite|--|,? as (?:judged|measured|rated|assessed|evaluated) by|,? according to)"
+                       r"(?!\S)")
 
 #: Signature-driven retyping: a cue's relation and the (head, tail) entity types -> the relation kept.
 RETYPE: dict[str, dict[tuple[str, str], str]] = {
@@ -605,12 +606,18 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         tails = _group_ents(sentence, rest[0][0])
         return heads, tails
     if frame == "pair":  # "we compare X with Y": X and Y, whichever the order
+        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
         after = sentence.placeholders(hit.end)
-        if not after:
+        if pronoun:  # "we fine-tune X on D and compare it with Y"
+            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            object_end = hit.end + pronoun.end()
+        elif after:
+            heads = [e for e in _group_ents(sentence, after[0][0]) if e.start >= sentence.ents[after[0][0]].start]
+            object_end = after[0][2]
+        else:
             return [], []
-        heads = [e for e in _group_ents(sentence, after[0][0]) if e.start >= sentence.ents[after[0][0]].start]
         partner = re.match(r" (?:(?:[\w\-]+ ){0,3}?(?:with|to|against|and) (?:the )?)(<\d+>)",
-                           sentence.text[after[0][2]:])
+                           sentence.text[object_end:])
         tails = _group_ents(sentence, int(partner.group(1)[1:-1])) if partner else []
         return heads, [t for t in tails if t not in heads]
     if frame == "via":
@@ -634,7 +641,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         after = _object(sentence, hit, hits, max_gap=8)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
-    reach = hit.cue.reach if hit.cue.reach is not None else 14 if frame == "verb" else 6
+    reach = hit.cue.reach if hit.cue.reach is not None else 10 if frame == "verb" else 6
     tails = _object(sentence, hit, hits, max_gap=reach)
     if not tails:
         return [], []
@@ -723,7 +730,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
     if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)$",
                                   text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
-        if re.fullmatch(r"(?:,|and|, and)", _flat(left).strip()):
+        if re.fullmatch(r"(?:,|and|, and|but|, but)", _flat(left).strip()):
             # "X achieves 31.2 mIoU on A and surpasses B" / "..., surpassing B": the clause subject X
             return _clause_subject(sentence, candidate[1], discourse)
         return []  # "a draft model for X can provide ...": X sits in a prepositional phrase
@@ -732,6 +739,10 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
     blocked = any(h.heads and h.end <= hit.start and h.start >= candidate[2] and h.cue.frame != "prep"
                   for h in hits)  # an earlier cue between the group and this one already took it
+    relative = re.search(r" , which (?:is|are|was|were)(?: \w+ly)?$", text[:hit.start].rstrip())
+    if relative and not re.search(r"<\d+>$", text[:relative.start()]):
+        # "X reaches 96.1% accuracy with 48k parameters, which is comparable to Y": X's result is
+        return _clause_subject(sentence, relative.start(), discourse)
     if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(_flat(left))):
         return subjects if hit.cue.relation in {"outperforms", "compared_with"} else []
     return _with_applied(sentence, hits, candidate[0])
@@ -756,9 +767,10 @@ def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> lis
             continue
         if re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|though|because|since)(?!\S)", text[stop:end]):
             return []
-        if re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into|to|of|from|by|and|or|,)$",
-                     text[:start].rstrip()):
-            continue
+        group = sentence.groups[sentence.group_of[index]]
+        if re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into|to|of|from|by|and|or)$",
+                     text[:start].rstrip()) or (group[0] != index and re.search(r",$", text[:start].rstrip())):
+            continue  # inside a prepositional phrase or a coordination ("Trained on D, X ..." is neither)
         return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
     if anaphor:
         return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)
@@ -884,14 +896,16 @@ def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
 
 
 #: A clause before the subject: "Compared with Y and Z, X improves ..." / "Trained on only 10 hours
-#: of speech from D, X reaches ...". The fronted phrase ends at the first comma after its entities.
+#: of speech from D, X reaches ...". The fronted phrase is words, then entities coordinated only with
+#: each other, then words without entities, up to a comma.
+_FRONTED_PHRASE = r"(?P<phrase>[^;:,<]*?<\d+>(?:(?: ,| and| or| , and| , or)(?: the)? <\d+>)*(?: [^;:,<]*?)?)"
 _FRONTED_COMPARISON = re.compile(r"^(?:when |once )?(?:compared (?:to|with|against)|in comparison (?:to|with)|"
-                                 r"relative to|against|versus|vs\.?) (?P<phrase>[^;:]*?<\d+>[^;:]*?) , "
+                                 r"relative to|against|versus|vs\.?) " + _FRONTED_PHRASE + r" , "
                                  r"(?P<subject>[^;:]*?)$")
 _FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:(?:instruction[- ]|further |continually |"
                                r"additionally |then |first )?(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|"
                                r"pretrained|adapted|initiali[sz]ed|distilled|built|based)) (?:(?:on top of|on|upon|from|with|using|over) )"
-                               r"(?P<phrase>[^;:,]*?<\d+>(?:[^;:,]*?(?:,|and|or) [^;:,]*?<\d+>)*[^;:,]*?) , "
+                               + _FRONTED_PHRASE + r" , "
                                r"(?P<subject>[^;:]*?)$")
 _BETTER = re.compile(r"(?<!\S)(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|improv\w*|better|higher|stronger|"
                      r"faster|superior|gains?|reduc\w*|lower|boosts?|advances?)(?!\S)")
