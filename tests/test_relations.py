@@ -247,6 +247,20 @@ GOOD = [
      {"AlphaNet": M, "BetaNet": M, "FooBench": D, "BarBench": D},
      {("AlphaNet", "evaluated_on", "FooBench"), ("BetaNet", "outperforms", "AlphaNet"),
       ("AlphaNet", "evaluated_on", "BarBench")}),
+    # "the D benchmark ," is a noun; the participle after it takes the clause subject
+    ("FooPlan achieves a score of 1.4 on the FooBench benchmark, outperforming AlphaNet and BetaNet.",
+     {"FooPlan": T, "FooBench": D, "AlphaNet": M, "BetaNet": M},
+     {("FooPlan", "evaluated_on", "FooBench"), ("FooPlan", "outperforms", "AlphaNet"),
+      ("FooPlan", "outperforms", "BetaNet")}),
+    # ", producing Y" after a training gerund; a long metric gap before "over"; "and an X" coordinates
+    ("We fine-tune AlphaNet with FooAlign on synthetic pairs, producing BetaNet.",
+     {"AlphaNet": M, "FooAlign": T, "BetaNet": M},
+     {("AlphaNet", "uses", "FooAlign"), ("BetaNet", "based_on", "AlphaNet")}),
+    ("AlphaNet improves mIoU by 2.3 and 1.8 points over BetaNet.", {"AlphaNet": M, "BetaNet": M, "mIoU": "Metric"},
+     {("AlphaNet", "outperforms", "BetaNet")}),
+    ("We evaluate FooForest, FooSVM and an FooAE on FooBench and BarBench.",
+     {"FooForest": T, "FooSVM": T, "FooAE": T, "FooBench": D, "BarBench": D},
+     {(m, "evaluated_on", d) for m in ("FooForest", "FooSVM", "FooAE") for d in ("FooBench", "BarBench")}),
 ]
 
 BAD = [

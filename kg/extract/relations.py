@@ -94,7 +94,7 @@ CUES: tuple[Cue, ...] = (
     _cue("outperforms", "verb", r"(?:performs|does|works|scores|ranks) " + _ADV + r"better than", 0.75),
     # "reduces WER by 15% relative to Y"; efficiency ("reducing memory footprint and energy
     # consumption compared to Y") is a comparison, so "compared to" and long gaps stay out
-    _cue("outperforms", "verb", r"(?:reduc|lower|cut|decreas|improv|boost|increas|rais)\w* (?:[\w\-.%]+ |<\d+> ){0,5}?"
+    _cue("outperforms", "verb", r"(?:reduc|lower|cut|decreas|improv|boost|increas|rais)\w* (?:[\w\-.%]+ |<\d+> ){0,7}?"
          r"(?:relative to|over|than)", 0.6),
     _cue("outperforms", "verb", r"(?:advantage|lead|edge|margin) over", 0.55),
     # -- compared_with --------------------------------------------------------------------
@@ -181,7 +181,7 @@ _INTRO_PATTERNS = (
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
                     r"(?:,|and|or|&|/|as well as|along with|together with|plus|, and|, or|, as well as|"
                     r"and the|, the|, and the|and even|, e\.g\. ,|, i\.e\. ,|,? (?:such as|including|like|e\.g\.,?))?"
-                    r"(?: the)?")
+                    r"(?: the| an?)?")
 
 #: Where the object of a verb cue ends: clause and sentence boundaries.
 _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|because|since|when|where|whether|"
@@ -477,8 +477,9 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
     return out
 
 
-_DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
-                      r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w* [^;<]*?|"
+_DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:(?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
+                      r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w*|"
+                      r"(?:producing|yielding|obtaining|resulting in|giving|creating)) [^;<]*?|"
                       # "Applying M to X yields Y": the gerund clause is the subject of a verb of making
                       r"(?:yields?|yielding|produces|producing|gives|giving|results? in|resulting in|creates|creating)"
                       r"(?: (?!(?:over|than|on|to|with|for|by|in|of|from|and|or)(?!\S))[\w\-]+){0,3} )(<\d+>)")
@@ -637,6 +638,10 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         after = _object(sentence, hit, hits, max_gap=3)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
+    if frame == "reverse" and (re.search(r"(?:<\d+>|\b(?:the|a|an|this|our|its|each|every))$",
+                                         sentence.text[:hit.start].rstrip())
+                               or re.match(r" ?[,.;:)]", sentence.text[hit.end:])):
+        return [], []  # "the X benchmark ,": a noun, not the verb "benchmark"
     if frame == "reverse":  # "a benchmark that assesses X": X is evaluated on the benchmark
         after = _object(sentence, hit, hits, max_gap=8)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
@@ -728,9 +733,9 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
             return discourse.resolve(anaphors[-1].group("a"), before=sentence.sent.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
-    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)$",
+    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$",
                                   text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
-        if re.fullmatch(r"(?:,|and|, and|but|, but)", _flat(left).strip()):
+        if re.search(r"(?:^|\s)(?:,|and|, and|but|, but)$", _flat(left).strip()):
             # "X achieves 31.2 mIoU on A and surpasses B" / "..., surpassing B": the clause subject X
             return _clause_subject(sentence, candidate[1], discourse)
         return []  # "a draft model for X can provide ...": X sits in a prepositional phrase
