@@ -453,7 +453,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             for head in trainer.heads:
                 for tail in tails:
                     relation = _retype("trained_on", head.label_, tail.label_)
-                    if relation:
+                    if relation and tail.label_ == "Dataset":
                         out.append((head, relation, tail, sentence.cue_text(trainer.start, hit.end), 0.6))
             continue
         heads = _prep_heads(sentence, hit, hits, subjects, discourse)
