@@ -261,6 +261,22 @@ GOOD = [
     ("We evaluate FooForest, FooSVM and an FooAE on FooBench and BarBench.",
      {"FooForest": T, "FooSVM": T, "FooAE": T, "FooBench": D, "BarBench": D},
      {(m, "evaluated_on", d) for m in ("FooForest", "FooSVM", "FooAE") for d in ("FooBench", "BarBench")}),
+    # model derivation: distillation, initialization, "a fine-tuned version of", "to obtain", "as the backbone"
+    ("We distill BetaNet into AlphaNet.", {"AlphaNet": M, "BetaNet": M}, {("AlphaNet", "based_on", "BetaNet")}),
+    ("We initialize AlphaNet with the weights of BetaNet.", {"AlphaNet": M, "BetaNet": M},
+     {("AlphaNet", "based_on", "BetaNet")}),
+    ("AlphaNet is a fine-tuned version of BetaNet.", {"AlphaNet": M, "BetaNet": M}, {("AlphaNet", "based_on", "BetaNet")}),
+    ("We continue pretraining BetaNet on FooCorpus to obtain AlphaNet.", {"AlphaNet": M, "BetaNet": M, "FooCorpus": D},
+     {("BetaNet", "trained_on", "FooCorpus"), ("AlphaNet", "based_on", "BetaNet")}),
+    ("Using BetaNet as the backbone, AlphaNet achieves 80% accuracy on FooBench.",
+     {"AlphaNet": M, "BetaNet": M, "FooBench": D}, {("AlphaNet", "based_on", "BetaNet"), ("AlphaNet", "evaluated_on", "FooBench")}),
+    # "evaluate them" after "apply M to X and Y"; a participle after "while"; a metric inside "similar ... to"
+    ("We apply FooAlign to BetaNet and GammaNet and evaluate them on FooBench.",
+     {"FooAlign": T, "BetaNet": M, "GammaNet": M, "FooBench": D},
+     {("FooAlign", "applied_to", "BetaNet"), ("FooAlign", "applied_to", "GammaNet"), ("BetaNet", "evaluated_on", "FooBench"),
+      ("GammaNet", "evaluated_on", "FooBench"), ("FooAlign", "evaluated_on", "FooBench")}),
+    ("AlphaNet requires less memory than BetaNet while achieving similar accuracy to GammaNet.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "accuracy": "Metric"}, {("AlphaNet", "compared_with", "GammaNet")}),
 ]
 
 BAD = [
@@ -278,6 +294,9 @@ BAD = [
     ("Compared with BetaNet, training is cheap.", {"BetaNet": M}),
     ("In contrast to BetaNet, AlphaNet does not require labels.", {"AlphaNet": M, "BetaNet": M}),
     ("Based on these findings, we train AlphaNet from scratch.", {"AlphaNet": M}),
+    ("We release AlphaNet and FooCorpus under an open license.", {"AlphaNet": M, "FooCorpus": D}),
+    ("FooBench contains questions written by experts, and BarBench contains images.", {"FooBench": D, "BarBench": D}),
+    ("Using FooCorpus as the test set, we find errors.", {"FooCorpus": D}),
     ("AlphaNet trained against a single reward model wins more often, as judged by BetaNet.",
      {"AlphaNet": M, "BetaNet": M}),
     ("Unlike prior work, we train AlphaNet without FooCorpus.", {"AlphaNet": M, "FooCorpus": D}),

@@ -67,11 +67,14 @@ class Cue:
     confidence: float
     bounds: bool = True  # whether it ends the object of an earlier cue
     reach: int | None = None  # most words between the cue and its object (default: by frame)
+    connector: str = ""  # "pair" frames: the words between the two objects ("compare X with Y")
+    swap: bool = False  # "pair" frames: the second object is the head ("distill X into Y")
 
 
 def _cue(relation: str, frame: str, pattern: str, confidence: float, *, bounds: bool = True,
-         reach: int | None = None) -> Cue:
-    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds, reach)
+         reach: int | None = None, connector: str = "", swap: bool = False) -> Cue:
+    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds, reach,
+               connector, swap)
 
 
 #: Order matters only for overlaps: a longer, more specific cue listed earlier wins its span.
@@ -100,9 +103,10 @@ CUES: tuple[Cue, ...] = (
     # -- compared_with --------------------------------------------------------------------
     _cue("compared_with", "verb", r"(?:rival|match|equal)(?:s|es|ed|ing)?(?! \w+ (?:of|to|the input))"
          r"(?: the performance of| that of| those of)?", 0.65),
-    _cue("compared_with", "pair", r"(?:compare|compares)(?= (?:" + _E + r"|it|them) )", 0.6),
+    _cue("compared_with", "pair", r"(?:compare|compares)(?= (?:" + _E + r"|it|them) )", 0.6,
+         connector=r"(?:[\w\-]+ ){0,3}?(?:with|to|against|and)"),
     _cue("compared_with", "verb", r"(?:(?:comparable|competitive|similar|equivalent|close|on par|on-par|"
-         r"par|level|commensurate|closer) (?:\w+ ){0,4}?(?:to|with)|"
+         r"par|level|commensurate|closer) (?:[\w\-]+ |<\d+> ){0,4}?(?:to|with)|"
          r"performs " + _ADV + r"(?:closely|similarly|comparably|on par) (?:to|with)|"
          r"(?:compared|compares|comparing|comparison) (?:it |them )?(?:to|with|against|between)|"
          r"(?:versus|vs\.?|against|relative to|in comparison (?:to|with)))", 0.6),
@@ -113,7 +117,9 @@ CUES: tuple[Cue, ...] = (
          r"initiali[sz]ed|built|developed|obtained|created|bootstrapped|grown|continued|upcycled|"
          r"converted|quantized|pruned|aligned) (?:\w+ ){0,3}?(?:from(?! scratch)|upon|on top of)|"
          r"(?:based|built|building|builds|build|founded|grounded) (?:\w+ ){0,1}?(?:on|upon)|"
-         r"on top of|(?:a |the )?(?:variant|version|descendant|derivative|successor|extension|fine-tune) of)", 0.7),
+         r"on top of|(?:a |an |the )?(?:(?:[\w]+-tuned|fine-?tuned|finetuned|distilled|smaller|larger|compressed|quantized|"
+         r"pruned|modified|improved|extended|aligned|multilingual|instruction-following) )?"
+         r"(?:variant|version|descendant|derivative|successor|extension|fine-tune) of)", 0.7),
     # -- trained_on -------------------------------------------------------------------------
     _cue("trained_on", "postmod", _TRAINED + r" (?:\w+ ){0,4}?(?:on|over)", 0.7),
     _cue("trained_on", "postmod", _TRAINED + r" (?:[^<;]*? )?(?:using|with|via|through|by (?:using|applying))", 0.6),
@@ -126,6 +132,10 @@ CUES: tuple[Cue, ...] = (
          r"makes|making|turns|turning|boosts|boosting)(?= " + _E + r" (?:to|\w+s?$|\w+ly|achieve|perform|"
          r"outperform|surpass|match|rival|reach))", 0.65),
     _cue("applied_to", "postmod", r"(?:(?:is|are|was|were|being|been) )?(?:applied|adapted) (?:\w+ ){0,1}?(?:to|on)", 0.7),
+    _cue("based_on", "pair", r"(?:distil(?:l|ls|led|ling)|compress(?:es|ed|ing)?|transfer(?:s|red|ring)?)(?= " + _E
+         + r")", 0.6, connector=r"(?:[\w\-]+ ){0,2}?(?:into|to)", swap=True),
+    _cue("based_on", "pair", r"(?:initiali[sz](?:e|es|ed|ing)|warm-start(?:s|ed|ing)?)(?= " + _E + r")", 0.6,
+         connector=r"(?:with|from|using) (?:the )?(?:pre-?trained )?(?:weights|parameters|checkpoints?)?(?: of)?"),
     _cue("applied_to", "verb", r"(?:extend|extends|extended|extending|prune|prunes|pruned|pruning|compress|"
          r"compresses|compressed|compressing|quantize|quantizes|quantized|quantizing|accelerat(?:e|es|ed|ing)|"
          r"speed(?:s|ing)? up|sparsif(?:y|ies|ied|ying)|distil(?:l|ls|led|ling)|scal(?:e|es|ed|ing) up)"
@@ -481,7 +491,8 @@ _DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:(?:we|which|this|it) (?:\w+ ){0,2}?(?:d
                       r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w*|"
                       r"(?:producing|yielding|obtaining|resulting in|giving|creating)) [^;<]*?|"
                       # "Applying M to X yields Y": the gerund clause is the subject of a verb of making
-                      r"(?:yields?|yielding|produces|producing|gives|giving|results? in|resulting in|creates|creating)"
+                      r"(?:yields?|yielding|produces|producing|gives|giving|results? in|resulting in|creates|creating|"
+                      r"to (?:obtain|produce|create|derive|build|get|yield))"
                       r"(?: (?!(?:over|than|on|to|with|for|by|in|of|from|and|or)(?!\S))[\w\-]+){0,3} )(<\d+>)")
 
 
@@ -617,10 +628,10 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
             object_end = after[0][2]
         else:
             return [], []
-        partner = re.match(r" (?:(?:[\w\-]+ ){0,3}?(?:with|to|against|and) (?:the )?)(<\d+>)",
-                           sentence.text[object_end:])
+        partner = re.match(r" (?:" + hit.cue.connector + r" (?:the |a |an )?)(<\d+>)", sentence.text[object_end:])
         tails = _group_ents(sentence, int(partner.group(1)[1:-1])) if partner else []
-        return heads, [t for t in tails if t not in heads]
+        tails = [t for t in tails if t not in heads]
+        return (tails, heads) if hit.cue.swap else (heads, tails)
     if frame == "via":
         after = sentence.placeholders(hit.end)
         before = sentence.placeholders(0, hit.start)
@@ -710,6 +721,10 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     left = text[candidate[2]:hit.start] if candidate else text[:hit.start]
     stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
                       r"times|points?|x) )+$", "", _flat(left) + " ").strip()
+    participle = re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$", text[:hit.start].rstrip())
+    if participle and not adjacent:
+        # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
+        return _clause_subject(sentence, participle.start(), discourse)
     # A verb phrase coordinated with an earlier one keeps that one's subject.
     if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)"
                                                      r"(?: (?:is|are|was|were|remains|remain|stays|stay))?$", stripped) \
@@ -835,6 +850,13 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     else the first Model/Method after the phrase ("On X, Y ..."), else the paper's entity."""
     if subjects:
         return subjects
+    pronoun = re.search(r"(?<!\S)(?:evaluat|test|assess|benchmark|compar|measur|run)\w* (?:it|them)$",
+                        sentence.text[:hit.start].rstrip())
+    if pronoun:  # "we apply M to X and Y and evaluate them on D"
+        for other in reversed([h for h in hits if h.end <= pronoun.start() and h.heads and h.tails]):
+            if other.cue.frame == "gerund":
+                objects = other.tails if other.cue.relation == "applied_to" else other.heads
+                return list(objects) + [h for h in other.heads if h not in objects]
     before = [p for p in sentence.placeholders(0, hit.start)
               if sentence.ents[p[0]].label_ in {"Model", "Method"}]
     if before:
@@ -912,6 +934,9 @@ _FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:(?
                                r"pretrained|adapted|initiali[sz]ed|distilled|built|based)) (?:(?:on top of|on|upon|from|with|using|over) )"
                                + _FRONTED_PHRASE + r" , "
                                r"(?P<subject>[^;:]*?)$")
+_FRONTED_BASE = re.compile(r"^(?:using|with|adopting|taking|starting from) " + _FRONTED_PHRASE.replace("(?: [^;:,<]*?)?)", ")")
+                           + r" as (?:the |a |an |our )?(?:[\w\-]+ )?(?:backbone|encoder|decoder|base model|base|teacher|"
+                           r"initiali[sz]ation|starting point|foundation|student) , (?P<subject>[^;:]*?)$")
 _BETTER = re.compile(r"(?<!\S)(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|improv\w*|better|higher|stronger|"
                      r"faster|superior|gains?|reduc\w*|lower|boosts?|advances?)(?!\S)")
 _FRONTED_SUBJECT = re.compile(r"^(?:the )?(?:<(?P<index>\d+)>|(?P<anaphor>we|it|they|our (?:[\w\-]+ ){0,3}?"
@@ -924,7 +949,8 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
     ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
     ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
     out: list[RelationTuple] = []
-    for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on")):
+    for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on"),
+                              (_FRONTED_BASE, "based_on")):
         match = pattern.match(sentence.text)
         if not match:
             continue
