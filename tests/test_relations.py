@@ -277,6 +277,20 @@ GOOD = [
       ("GammaNet", "evaluated_on", "FooBench"), ("FooAlign", "evaluated_on", "FooBench")}),
     ("AlphaNet requires less memory than BetaNet while achieving similar accuracy to GammaNet.",
      {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "accuracy": "Metric"}, {("AlphaNet", "compared_with", "GammaNet")}),
+    # "it" later in the sentence is that sentence's subject, never the object before it
+    ("On FooBench, FooRoute cuts calls by 47% while matching the accuracy of FooRAG, and it outperforms BarRAG.",
+     {"FooBench": D, "FooRoute": T, "FooRAG": T, "BarRAG": T, "accuracy": "Metric"},
+     {("FooRoute", "evaluated_on", "FooBench"), ("FooRoute", "compared_with", "FooRAG"),
+      ("FooRoute", "outperforms", "BarRAG")}),
+    ("AlphaNet beats BetaNet on FooBench, and it outperforms GammaNet.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M, "FooBench": D},
+     {("AlphaNet", "outperforms", "BetaNet"), ("AlphaNet", "evaluated_on", "FooBench"),
+      ("AlphaNet", "outperforms", "GammaNet")}),
+    # two fronted participles
+    ("Pre-trained on FooCorpus and fine-tuned on FooBench, AlphaNet is comparable to BetaNet.",
+     {"AlphaNet": M, "BetaNet": M, "FooCorpus": D, "FooBench": D},
+     {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "trained_on", "FooBench"),
+      ("AlphaNet", "compared_with", "BetaNet")}),
 ]
 
 BAD = [

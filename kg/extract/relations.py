@@ -721,7 +721,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     left = text[candidate[2]:hit.start] if candidate else text[:hit.start]
     stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
                       r"times|points?|x) )+$", "", _flat(left) + " ").strip()
-    participle = re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$", text[:hit.start].rstrip())
+    participle = re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$", text[:hit.start].rstrip()) \
+        or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end])
     if participle and not adjacent:
         # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
         return _clause_subject(sentence, participle.start(), discourse)
@@ -742,6 +743,12 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         for h in hits:
             if h.cue.relation == "trained_on" and h.heads and sentence.ents[candidate[0]] in h.tails:
                 return h.heads
+    pronoun = re.search(r"(?:,|;) (?:and |but |while |whereas )?(?:it|they) (?:\w+ly |also |still |even )*$", text[:hit.start])
+    if pronoun and not adjacent and candidate:
+        # "X reduces calls by 47%, and it outperforms Y": "it" is X, said in this sentence
+        inner = _clause_subject(sentence, pronoun.start(), discourse)
+        if inner:
+            return inner
     if not adjacent:
         anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
         if anaphors:
@@ -775,20 +782,23 @@ _POSTMOD_GAP = frozenset({",", "model", "models", "llm", "llms", "checkpoint", "
 
 
 def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> list[Span]:
-    """The subject of the clause that ends before text position `end`: the last Model/Method
-    group before it that is not inside a prepositional phrase, with no clause boundary between;
-    else a pronoun or description at the start of the sentence ("Our model, trained ...")."""
+    """The subject of the clause that ends before text position `end`: its first Model/Method
+    group that is not inside a prepositional phrase or a coordination ("On A, X reaches ...",
+    "Compared with Y and Z, X ..."); else a pronoun or description at the start of the sentence
+    ("Our model, trained ...")."""
     text = sentence.text
+    boundaries = [b for b in re.finditer(r"(?<!\S)(?:;|which|while|whereas|but|although|though|because|since)(?!\S)",
+                                         text[:end])
+                  if not re.match(r" (?:also )?\w+ing ", text[b.end():])]  # "while matching ...": no subject of its own
+    clause_start = boundaries[-1].end() if boundaries else 0
     anaphor = _SUBJECT_ANAPHOR.match(text)
-    for index, start, stop in reversed(sentence.placeholders(0, end)):
-        if anaphor and start < anaphor.end():
-            break
+    if anaphor and clause_start == 0:
+        clause_start = anaphor.end()
+    for index, start, stop in sentence.placeholders(clause_start, end):
         if sentence.ents[index].label_ not in {"Model", "Method"}:
             continue
-        if re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|though|because|since)(?!\S)", text[stop:end]):
-            return []
         group = sentence.groups[sentence.group_of[index]]
-        if re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into|to|of|from|by|and|or)$",
+        if re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into|to|of|from|by|and|or)(?: the| a| an)?$",
                      text[:start].rstrip()) or (group[0] != index and re.search(r",$", text[:start].rstrip())):
             continue  # inside a prepositional phrase or a coordination ("Trained on D, X ..." is neither)
         return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
@@ -929,10 +939,11 @@ _FRONTED_PHRASE = r"(?P<phrase>[^;:,<]*?<\d+>(?:(?: ,| and| or| , and| , or)(?: 
 _FRONTED_COMPARISON = re.compile(r"^(?:when |once )?(?:compared (?:to|with|against)|in comparison (?:to|with)|"
                                  r"relative to|against|versus|vs\.?) " + _FRONTED_PHRASE + r" , "
                                  r"(?P<subject>[^;:]*?)$")
-_FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:(?:instruction[- ]|further |continually |"
-                               r"additionally |then |first )?(?:fine-?tuned|finetuned|tuned|trained|pre-?trained|"
-                               r"pretrained|adapted|initiali[sz]ed|distilled|built|based)) (?:(?:on top of|on|upon|from|with|using|over) )"
-                               + _FRONTED_PHRASE + r" , "
+_TRAINED_PARTICIPLE = (r"(?:(?:instruction[- ]|further |continually |additionally |then |first )?(?:fine-?tuned|finetuned|"
+                       r"tuned|trained|pre-?trained|pretrained|adapted|initiali[sz]ed|distilled|built|based)) "
+                       r"(?:(?:on top of|on|upon|from|with|using|over) )")
+_FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:" + _TRAINED_PARTICIPLE + r"[^;:,<]*?<\d+> "
+                               r"(?:and|,|, and) )?" + _TRAINED_PARTICIPLE + _FRONTED_PHRASE + r" , "
                                r"(?P<subject>[^;:]*?)$")
 _FRONTED_BASE = re.compile(r"^(?:using|with|adopting|taking|starting from) " + _FRONTED_PHRASE.replace("(?: [^;:,<]*?)?)", ")")
                            + r" as (?:the |a |an |our )?(?:[\w\-]+ )?(?:backbone|encoder|decoder|base model|base|teacher|"
@@ -963,7 +974,7 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
         else:
             heads = discourse.resolve(subject.group("anaphor"), before=sentence.sent.start + 1)
         heads = [h for h in heads if h.label_ in {"Model", "Method"}]
-        tails = [sentence.ents[i] for i, s, e in sentence.placeholders(match.start("phrase"), match.end("phrase"))
+        tails = [sentence.ents[i] for i, s, e in sentence.placeholders(0, match.end("phrase"))
                  if sentence.ents[i].label_ in CORE]
         kept = relation
         if relation == "compared_with" and _BETTER.search(match.group("subject")):
