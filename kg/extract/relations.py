@@ -18,6 +18,16 @@ and a *frame* that says where its head and tail are:
   tail = the group after "to"/"on".
 - ``via``: "... LLaMA via Position Interpolation"; head = the group after the cue, tail =
   the nearest group before it.
+- ``inverse``: "X lags behind Y", "underperforms"; head on the right, and X stays the clause
+  subject for later evaluation phrases.
+- ``pair``: a verb with two objects and a connector in the cue ("compare X with Y",
+  "distill X into Y", "initialize X with the weights of Y").
+
+Fronted phrases before the subject ("Compared with Y, X improves ...", "Trained on ... from D,
+X ...", "Using Y as the backbone, X ...") are read whole (`_fronted`). Where a verb has no subject
+of its own (a participle after "while" or after an evaluation phrase, ", which is comparable to"
+after a result, "..., and it outperforms"), the head is the clause subject: the clause's first
+Model/Method outside prepositional phrases and coordinations.
 
 Subjects that are pronouns or descriptions ("we", "it", "our model", "the proposed method")
 are resolved to the entity the paper introduces ("We present InvestLM, ...") or to the
@@ -89,7 +99,8 @@ CUES: tuple[Cue, ...] = (
     # -- outperforms ----------------------------------------------------------------------
     _cue("outperforms", "verb", r"(?:outperform|surpass|beat|exceed|outclass|outpace|dominate|"
          r"eclipse|overtake)(?:s|es|ed|ing)?(?: the performance of| that of| those of)?", 0.8),
-    _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) (?:(?:in |of |the |its )?(?:<\d+>|[\w\-]+) )?"
+    _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) "
+         r"(?:(?:in |of |the |its )?(?:<\d+>|[\w\-]+) )?"
          r"(?:over|upon|on top of)"
          r"(?! \w+ (?:steps|stages|iterations))", 0.65),
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
@@ -117,7 +128,8 @@ CUES: tuple[Cue, ...] = (
          r"initiali[sz]ed|built|developed|obtained|created|bootstrapped|grown|continued|upcycled|"
          r"converted|quantized|pruned|aligned) (?:\w+ ){0,3}?(?:from(?! scratch)|upon|on top of)|"
          r"(?:based|built|building|builds|build|founded|grounded) (?:\w+ ){0,1}?(?:on|upon)|"
-         r"on top of|(?:a |an |the )?(?:(?:[\w]+-tuned|fine-?tuned|finetuned|distilled|smaller|larger|compressed|quantized|"
+         r"on top of|(?:a |an |the )?(?:(?:[\w]+-tuned|fine-?tuned|finetuned|distilled|smaller|larger|compressed|"
+         r"quantized|"
          r"pruned|modified|improved|extended|aligned|multilingual|instruction-following) )?"
          r"(?:variant|version|descendant|derivative|successor|extension|fine-tune) of)", 0.7),
     # -- trained_on -------------------------------------------------------------------------
@@ -126,7 +138,8 @@ CUES: tuple[Cue, ...] = (
     # -- applied_to -------------------------------------------------------------------------
     _cue("applied_to", "gerund", r"(?:apply|applies|applied|applying)(?= " + _E + r")", 0.7),
     _cue("trained_on", "gerund", r"(?:(?:instruction[- ]|further |continually |additionally )?(?:fine-?tun(?:ing|e|es)|"
-         r"finetun(?:ing|e|es)|tun(?:ing|e|es)|train(?:ing|s)?|pre-?train(?:ing|s)?|re-?train(?:ing|s)?|adapt(?:ing|s)?))"
+         r"finetun(?:ing|e|es)|tun(?:ing|e|es)|train(?:ing|s)?|pre-?train(?:ing|s)?|re-?train(?:ing|s)?|"
+         r"adapt(?:ing|s)?))"
          r"(?= (?:" + _E + r"|it|them) )", 0.65),
     _cue("applied_to", "causative", r"(?:leads|lead|led|enables|enabling|allows|allowing|helps|helping|"
          r"makes|making|turns|turning|boosts|boosting)(?= " + _E + r" (?:to|\w+s?$|\w+ly|achieve|perform|"
@@ -197,7 +210,8 @@ _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baseli
 _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|because|since|when|where|whether|"
                        r"that(?! of)|so|thus|hence|therefore|by \w+ing|to (?!the|a|an|its|their|that|those|"
                        r"\w+ (?:of|by))\w+|, (?:and |but )?(?:we|it|they|our|this|these|which)|"
-                       r"and (?:we|it|they|our)|unlike|despite|--|,? as (?:judged|measured|rated|assessed|evaluated) by|,? according to)"
+                       r"and (?:we|it|they|our)|unlike|despite|--|"
+                       r",? as (?:judged|measured|rated|assessed|evaluated) by|,? according to)"
                        r"(?!\S)")
 
 #: Signature-driven retyping: a cue's relation and the (head, tail) entity types -> the relation kept.
@@ -721,14 +735,15 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     left = text[candidate[2]:hit.start] if candidate else text[:hit.start]
     stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
                       r"times|points?|x) )+$", "", _flat(left) + " ").strip()
-    participle = re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$", text[:hit.start].rstrip()) \
-        or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end])
+    participle = (re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$",
+                            text[:hit.start].rstrip())
+                  or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end]))
     if participle and not adjacent:
         # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
         return _clause_subject(sentence, participle.start(), discourse)
     # A verb phrase coordinated with an earlier one keeps that one's subject.
-    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)"
-                                                     r"(?: (?:is|are|was|were|remains|remain|stays|stay))?$", stripped) \
+    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)(?: (?:is|are|was|"
+                                                     r"were|remains|remain|stays|stay))?$", stripped) \
             and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
         return previous_heads
     if adjacent and previous_heads and candidate and stripped in {"and", ", and"} and any(
@@ -743,7 +758,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         for h in hits:
             if h.cue.relation == "trained_on" and h.heads and sentence.ents[candidate[0]] in h.tails:
                 return h.heads
-    pronoun = re.search(r"(?:,|;) (?:and |but |while |whereas )?(?:it|they) (?:\w+ly |also |still |even )*$", text[:hit.start])
+    pronoun = re.search(r"(?:,|;) (?:and |but |while |whereas )?(?:it|they) (?:\w+ly |also |still |even )*$",
+                        text[:hit.start])
     if pronoun and not adjacent and candidate:
         # "X reduces calls by 47%, and it outperforms Y": "it" is X, said in this sentence
         inner = _clause_subject(sentence, pronoun.start(), discourse)
@@ -935,18 +951,19 @@ def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
 #: A clause before the subject: "Compared with Y and Z, X improves ..." / "Trained on only 10 hours
 #: of speech from D, X reaches ...". The fronted phrase is words, then entities coordinated only with
 #: each other, then words without entities, up to a comma.
-_FRONTED_PHRASE = r"(?P<phrase>[^;:,<]*?<\d+>(?:(?: ,| and| or| , and| , or)(?: the)? <\d+>)*(?: [^;:,<]*?)?)"
+_FRONTED_ENTITIES = r"[^;:,<]*?<\d+>(?:(?: ,| and| or| , and| , or)(?: the)? <\d+>)*"
+_FRONTED_PHRASE = r"(?P<phrase>" + _FRONTED_ENTITIES + r"(?: [^;:,<]*?)?)"
 _FRONTED_COMPARISON = re.compile(r"^(?:when |once )?(?:compared (?:to|with|against)|in comparison (?:to|with)|"
-                                 r"relative to|against|versus|vs\.?) " + _FRONTED_PHRASE + r" , "
-                                 r"(?P<subject>[^;:]*?)$")
-_TRAINED_PARTICIPLE = (r"(?:(?:instruction[- ]|further |continually |additionally |then |first )?(?:fine-?tuned|finetuned|"
-                       r"tuned|trained|pre-?trained|pretrained|adapted|initiali[sz]ed|distilled|built|based)) "
-                       r"(?:(?:on top of|on|upon|from|with|using|over) )")
-_FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:" + _TRAINED_PARTICIPLE + r"[^;:,<]*?<\d+> "
-                               r"(?:and|,|, and) )?" + _TRAINED_PARTICIPLE + _FRONTED_PHRASE + r" , "
-                               r"(?P<subject>[^;:]*?)$")
-_FRONTED_BASE = re.compile(r"^(?:using|with|adopting|taking|starting from) " + _FRONTED_PHRASE.replace("(?: [^;:,<]*?)?)", ")")
-                           + r" as (?:the |a |an |our )?(?:[\w\-]+ )?(?:backbone|encoder|decoder|base model|base|teacher|"
+                                 r"relative to|against|versus|vs\.?) " + _FRONTED_PHRASE
+                                 + r" , (?P<subject>[^;:]*?)$")
+_TRAINED_PARTICIPLE = (r"(?:(?:instruction[- ]|further |continually |additionally |then |first )?(?:fine-?tuned|"
+                       r"finetuned|tuned|trained|pre-?trained|pretrained|adapted|initiali[sz]ed|distilled|built|"
+                       r"based)) (?:(?:on top of|on|upon|from|with|using|over) )")
+_FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:" + _TRAINED_PARTICIPLE
+                               + r"[^;:,<]*?<\d+> (?:and|,|, and) )?" + _TRAINED_PARTICIPLE + _FRONTED_PHRASE
+                               + r" , (?P<subject>[^;:]*?)$")
+_FRONTED_BASE = re.compile(r"^(?:using|with|adopting|taking|starting from) (?P<phrase>" + _FRONTED_ENTITIES + r") as "
+                           r"(?:the |a |an |our )?(?:[\w\-]+ )?(?:backbone|encoder|decoder|base model|base|teacher|"
                            r"initiali[sz]ation|starting point|foundation|student) , (?P<subject>[^;:]*?)$")
 _BETTER = re.compile(r"(?<!\S)(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|improv\w*|better|higher|stronger|"
                      r"faster|superior|gains?|reduc\w*|lower|boosts?|advances?)(?!\S)")
