@@ -294,6 +294,14 @@ GOOD = [
      {"AlphaNet": M, "BetaNet": M, "FooCorpus": D, "FooBench": D},
      {("AlphaNet", "trained_on", "FooCorpus"), ("AlphaNet", "trained_on", "FooBench"),
       ("AlphaNet", "compared_with", "BetaNet")}),
+    # a benchmark paper's experiments run on its benchmark unless the sentence names another dataset
+    ("We introduce FooBench, a benchmark for tool use. Experiments with AlphaNet and BetaNet reveal large gaps.",
+     {"FooBench": D, "AlphaNet": M, "BetaNet": M},
+     {("AlphaNet", "evaluated_on", "FooBench"), ("BetaNet", "evaluated_on", "FooBench")}),
+    ("We introduce FooBench, a benchmark for tool use. Experiments with AlphaNet on BarBench reveal gaps.",
+     {"FooBench": D, "AlphaNet": M, "BarBench": D}, {("AlphaNet", "evaluated_on", "BarBench")}),
+    ("We introduce FooBench. AlphaNet performs best, followed by BetaNet.", {"FooBench": D, "AlphaNet": M, "BetaNet": M},
+     {("AlphaNet", "outperforms", "BetaNet")}),
 ]
 
 BAD = [
@@ -312,6 +320,10 @@ BAD = [
     ("In contrast to BetaNet, AlphaNet does not require labels.", {"AlphaNet": M, "BetaNet": M}),
     ("Based on these findings, we train AlphaNet from scratch.", {"AlphaNet": M}),
     ("We release AlphaNet and FooCorpus under an open license.", {"AlphaNet": M, "FooCorpus": D}),
+    ("We propose AlphaNet, a new model. We evaluate BetaNet and GammaNet as baselines.",
+     {"AlphaNet": M, "BetaNet": M, "GammaNet": M}),
+    ("We propose AlphaNet and FooBench. Experiments with BetaNet reveal gaps.",
+     {"AlphaNet": M, "FooBench": D, "BetaNet": M}),
     ("FooBench contains questions written by experts, and BarBench contains images.", {"FooBench": D, "BarBench": D}),
     ("Using FooCorpus as the test set, we find errors.", {"FooCorpus": D}),
     ("AlphaNet trained against a single reward model wins more often, as judged by BetaNet.",

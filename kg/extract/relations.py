@@ -106,6 +106,7 @@ CUES: tuple[Cue, ...] = (
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
          r"(?:[\w\-<>]+ ){0,4}?(?:than|to|compared (?:to|with)|relative to)", 0.6),
     _cue("outperforms", "verb", r"(?:performs|does|works|scores|ranks) " + _ADV + r"better than", 0.75),
+    _cue("outperforms", "verb", r"(?:best|first|top|highest)(?: \w+)? ,? followed (?:closely )?by", 0.6),
     # "reduces WER by 15% relative to Y"; efficiency ("reducing memory footprint and energy
     # consumption compared to Y") is a comparison, so "compared to" and long gaps stay out
     _cue("outperforms", "verb", r"(?:reduc|lower|cut|decreas|improv|boost|increas|rais)\w* (?:[\w\-.%]+ |<\d+> ){0,7}?"
@@ -464,6 +465,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             out.extend(_derived_models(sentence, hit, tails, bases))
     out.extend(_descriptions(sentence))
     out.extend(_fronted(sentence, discourse, subjects))
+    out.extend(_implicit_benchmark(sentence, discourse))
     # Evaluation phrases take the sentence subject, wherever it is ("On X, Y achieves ...").
     for hit in hits:
         if hit.cue.frame != "prep":
@@ -1003,4 +1005,27 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
                 typed = _retype(kept, head.label_, tail.label_)
                 if typed:
                     out.append((head, typed, tail, cue, 0.6))
+    return out
+
+
+#: "Experiments with X and Y ..." in a paper that introduces a benchmark: X and Y are run on it.
+_IMPLICIT_EVALUATION = re.compile(r"(?<!\S)(?:experiments?|evaluations?|results?|analys[ie]s|"
+                                  r"we (?:\w+ )?(?:evaluate|test|benchmark|assess|study|probe))"
+                                  r" (?:with|of|on|for|using)? ?(?:(?:[\w\-]+ ){0,4}?(?:including|such as|like) )?(<\d+>)")
+
+
+def _implicit_benchmark(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
+    """Models run in a benchmark paper's experiments are evaluated on its benchmark, when the
+    sentence names no dataset of its own (the paper's introduced Dataset as implicit object)."""
+    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.sent.start]
+    if not benchmarks or any(e.label_ in {"Model", "Method"} for e in discourse.introduced) \
+            or any(e.label_ == "Dataset" for e in sentence.ents):
+        return []
+    out: list[RelationTuple] = []
+    for match in _IMPLICIT_EVALUATION.finditer(sentence.text):
+        index = int(match.group(1)[1:-1])
+        for head in _group_ents(sentence, index):
+            if head.label_ in {"Model", "Method"}:
+                out.extend((head, "evaluated_on", benchmark, sentence.cue_text(match.start(), match.end()), 0.45)
+                           for benchmark in benchmarks[-1:])
     return out
