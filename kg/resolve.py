@@ -32,7 +32,7 @@ from .normalize import (
 )
 from .types import (
     ENTITY_TYPES, Corpus, DocExtraction, DocResult, Entity, EntityType, Evidence, MergeRecord,
-    Mention, Relation, signature_allows,
+    Mention, Relation, RelationMention, signature_allows,
 )
 
 #: How much one mention's label counts when typing a group, by what found it.
@@ -240,8 +240,7 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
             continue
         if not signature_allows(rel.type, head.type, tail.type):
             continue
-        sentence_start = min(rel.head.sent_start, rel.tail.sent_start)
-        sentence_end = max(rel.head.sent_end, rel.tail.sent_end)
+        sentence_start, sentence_end = _evidence_bounds(rel, doc.text)
         relations.append(Relation(head=head.id, type=rel.type, tail=tail.id, evidence=Evidence(
             doc_id=doc.id, sentence=doc.text[sentence_start:sentence_end], start=sentence_start,
             end=sentence_end, cue=rel.cue, confidence=rel.confidence)))
@@ -431,6 +430,18 @@ def _family(entity: Entity, entities: dict[str, Entity], by_key: dict[str, str])
     if family_id in entities:
         return entities[family_id] if family_id != entity.id else None
     return Entity(id=entity_id("Model", split[0]), name=split[0], type="Model", implied=True)
+
+
+def _evidence_bounds(rel: RelationMention, text: str) -> tuple[int, int]:
+    """Character span of the sentence that states a relation: the one holding both ends, else the
+    one that holds the cue (a head found through "it" or "we" sits in an earlier sentence), the
+    tail's by default since the cue governs it."""
+    if (rel.head.sent_start, rel.head.sent_end) == (rel.tail.sent_start, rel.tail.sent_end):
+        return rel.tail.sent_start, rel.tail.sent_end
+    for mention in (rel.tail, rel.head):
+        if rel.cue and rel.cue in text[mention.sent_start:mention.sent_end]:
+            return mention.sent_start, mention.sent_end
+    return rel.tail.sent_start, rel.tail.sent_end
 
 
 def _unique_relations(relations: list[Relation]) -> tuple[Relation, ...]:

@@ -336,3 +336,15 @@ def test_link_corpus_graph_has_one_node_per_entity_lineage_and_merge_log():
     assert G.has_edge("model/llama-65b", "model/llama", VARIANT_OF)
     assert {"surface": "LLaMA 65b", "entity": "model/llama-65b", "reason": CROSS_PAPER, "paper": "paper/b"} in \
         G.graph["merge_log"]
+
+
+def test_resolve_relation_evidence_is_the_cue_sentence():
+    text = "We present Dromedary. On HellaSwag, it beats Alpaca. It is small."
+    specs = (("Dromedary", "Model"), ("HellaSwag", "Dataset"), ("Alpaca", "Model"))
+    mentions = mentions_of(text, "d", *specs)
+    first = {m.text: m for m in reversed(mentions)}
+    relation = RelationMention(first["Dromedary"], "outperforms", first["Alpaca"], cue="beats", confidence=0.8)
+    result = resolve_document(DocExtraction(Document("d", text), mentions, (relation,)))
+    evidence = result.relations[0].evidence
+    assert evidence.sentence == "On HellaSwag, it beats Alpaca. "
+    assert text[evidence.start:evidence.end] == evidence.sentence

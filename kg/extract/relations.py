@@ -18,6 +18,16 @@ and a *frame* that says where its head and tail are:
   tail = the group after "to"/"on".
 - ``via``: "... LLaMA via Position Interpolation"; head = the group after the cue, tail =
   the nearest group before it.
+- ``inverse``: "X lags behind Y", "underperforms"; head on the right, and X stays the clause
+  subject for later evaluation phrases.
+- ``pair``: a verb with two objects and a connector in the cue ("compare X with Y",
+  "distill X into Y", "initialize X with the weights of Y").
+
+Fronted phrases before the subject ("Compared with Y, X improves ...", "Trained on ... from D,
+X ...", "Using Y as the backbone, X ...") are read whole (`_fronted`). Where a verb has no subject
+of its own (a participle after "while" or after an evaluation phrase, ", which is comparable to"
+after a result, "..., and it outperforms"), the head is the clause subject: the clause's first
+Model/Method outside prepositional phrases and coordinations.
 
 Subjects that are pronouns or descriptions ("we", "it", "our model", "the proposed method")
 are resolved to the entity the paper introduces ("We present InvestLM, ...") or to the
@@ -67,11 +77,14 @@ class Cue:
     confidence: float
     bounds: bool = True  # whether it ends the object of an earlier cue
     reach: int | None = None  # most words between the cue and its object (default: by frame)
+    connector: str = ""  # "pair" frames: the words between the two objects ("compare X with Y")
+    swap: bool = False  # "pair" frames: the second object is the head ("distill X into Y")
 
 
 def _cue(relation: str, frame: str, pattern: str, confidence: float, *, bounds: bool = True,
-         reach: int | None = None) -> Cue:
-    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds, reach)
+         reach: int | None = None, connector: str = "", swap: bool = False) -> Cue:
+    return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds, reach,
+               connector, swap)
 
 
 #: Order matters only for overlaps: a longer, more specific cue listed earlier wins its span.
@@ -79,20 +92,33 @@ CUES: tuple[Cue, ...] = (
     # -- passives (head on the right) -----------------------------------------------------
     _cue("outperforms", "passive", r"(?:is|are|was|were|being) " + _ADV
          + r"(?:outperformed|surpassed|beaten|exceeded|outclassed) by", 0.75),
+    # -- inverse comparatives: "X lags behind Y" (head on the right, X stays the clause subject)
+    _cue("outperforms", "inverse", r"(?:lag|lags|lagged|lagging|trail|trails|trailed|trailing|fall|falls|fell|falling) "
+         r"(?:\w+ )?(?:behind|short of)|underperform(?:s|ed|ing)?|(?:performs|does|is|are|was|were|scores?) " + _ADV
+         + r"(?:worse|weaker|inferior) (?:than|to)", 0.7),
     # -- outperforms ----------------------------------------------------------------------
     _cue("outperforms", "verb", r"(?:outperform|surpass|beat|exceed|outclass|outpace|dominate|"
          r"eclipse|overtake)(?:s|es|ed|ing)?(?: the performance of| that of| those of)?", 0.8),
-    _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) (?:over|upon|on top of)"
+    _cue("outperforms", "verb", r"(?:improv(?:es|ed|ing|e)|improvements?|gains?|advances?) "
+         r"(?:(?:in |of |the |its )?(?:<\d+>|[\w\-]+) )?"
+         r"(?:over|upon|on top of)"
          r"(?! \w+ (?:steps|stages|iterations))", 0.65),
     _cue("outperforms", "verb", r"(?:better|stronger|higher|faster|lower|superior|more \w+) "
          r"(?:[\w\-<>]+ ){0,4}?(?:than|to|compared (?:to|with)|relative to)", 0.6),
     _cue("outperforms", "verb", r"(?:performs|does|works|scores|ranks) " + _ADV + r"better than", 0.75),
+    _cue("outperforms", "verb", r"(?:best|first|top|highest)(?: \w+)? ,? followed (?:closely )?by", 0.6),
+    # "reduces WER by 15% relative to Y"; efficiency ("reducing memory footprint and energy
+    # consumption compared to Y") is a comparison, so "compared to" and long gaps stay out
+    _cue("outperforms", "verb", r"(?:reduc|lower|cut|decreas|improv|boost|increas|rais)\w* (?:[\w\-.%]+ |<\d+> ){0,7}?"
+         r"(?:relative to|over|than)", 0.6),
     _cue("outperforms", "verb", r"(?:advantage|lead|edge|margin) over", 0.55),
     # -- compared_with --------------------------------------------------------------------
     _cue("compared_with", "verb", r"(?:rival|match|equal)(?:s|es|ed|ing)?(?! \w+ (?:of|to|the input))"
          r"(?: the performance of| that of| those of)?", 0.65),
+    _cue("compared_with", "pair", r"(?:compare|compares)(?= (?:" + _E + r"|it|them) )", 0.6,
+         connector=r"(?:[\w\-]+ ){0,3}?(?:with|to|against|and)"),
     _cue("compared_with", "verb", r"(?:(?:comparable|competitive|similar|equivalent|close|on par|on-par|"
-         r"par|level|commensurate|closer) (?:\w+ ){0,4}?(?:to|with)|"
+         r"par|level|commensurate|closer) (?:[\w\-]+ |<\d+> ){0,4}?(?:to|with)|"
          r"performs " + _ADV + r"(?:closely|similarly|comparably|on par) (?:to|with)|"
          r"(?:compared|compares|comparing|comparison) (?:it |them )?(?:to|with|against|between)|"
          r"(?:versus|vs\.?|against|relative to|in comparison (?:to|with)))", 0.6),
@@ -103,16 +129,27 @@ CUES: tuple[Cue, ...] = (
          r"initiali[sz]ed|built|developed|obtained|created|bootstrapped|grown|continued|upcycled|"
          r"converted|quantized|pruned|aligned) (?:\w+ ){0,3}?(?:from(?! scratch)|upon|on top of)|"
          r"(?:based|built|building|builds|build|founded|grounded) (?:\w+ ){0,1}?(?:on|upon)|"
-         r"on top of|(?:a |the )?(?:variant|version|descendant|derivative|successor|extension|fine-tune) of)", 0.7),
+         r"on top of|(?:a |an |the )?(?:(?:[\w]+-tuned|fine-?tuned|finetuned|distilled|smaller|larger|compressed|"
+         r"quantized|"
+         r"pruned|modified|improved|extended|aligned|multilingual|instruction-following) )?"
+         r"(?:variant|version|descendant|derivative|successor|extension|fine-tune) of)", 0.7),
     # -- trained_on -------------------------------------------------------------------------
     _cue("trained_on", "postmod", _TRAINED + r" (?:\w+ ){0,4}?(?:on|over)", 0.7),
     _cue("trained_on", "postmod", _TRAINED + r" (?:[^<;]*? )?(?:using|with|via|through|by (?:using|applying))", 0.6),
     # -- applied_to -------------------------------------------------------------------------
     _cue("applied_to", "gerund", r"(?:apply|applies|applied|applying)(?= " + _E + r")", 0.7),
+    _cue("trained_on", "gerund", r"(?:(?:instruction[- ]|further |continually |additionally )?(?:fine-?tun(?:ing|e|es)|"
+         r"finetun(?:ing|e|es)|tun(?:ing|e|es)|train(?:ing|s)?|pre-?train(?:ing|s)?|re-?train(?:ing|s)?|"
+         r"adapt(?:ing|s)?))"
+         r"(?= (?:" + _E + r"|it|them) )", 0.65),
     _cue("applied_to", "causative", r"(?:leads|lead|led|enables|enabling|allows|allowing|helps|helping|"
          r"makes|making|turns|turning|boosts|boosting)(?= " + _E + r" (?:to|\w+s?$|\w+ly|achieve|perform|"
          r"outperform|surpass|match|rival|reach))", 0.65),
     _cue("applied_to", "postmod", r"(?:(?:is|are|was|were|being|been) )?(?:applied|adapted) (?:\w+ ){0,1}?(?:to|on)", 0.7),
+    _cue("based_on", "pair", r"(?:distil(?:l|ls|led|ling)|compress(?:es|ed|ing)?|transfer(?:s|red|ring)?)(?= " + _E
+         + r")", 0.6, connector=r"(?:[\w\-]+ ){0,2}?(?:into|to)", swap=True),
+    _cue("based_on", "pair", r"(?:initiali[sz](?:e|es|ed|ing)|warm-start(?:s|ed|ing)?)(?= " + _E + r")", 0.6,
+         connector=r"(?:with|from|using) (?:the )?(?:pre-?trained )?(?:weights|parameters|checkpoints?)?(?: of)?"),
     _cue("applied_to", "verb", r"(?:extend|extends|extended|extending|prune|prunes|pruned|pruning|compress|"
          r"compresses|compressed|compressing|quantize|quantizes|quantized|quantizing|accelerat(?:e|es|ed|ing)|"
          r"speed(?:s|ing)? up|sparsif(?:y|ies|ied|ying)|distil(?:l|ls|led|ling)|scal(?:e|es|ed|ing) up)"
@@ -132,7 +169,9 @@ CUES: tuple[Cue, ...] = (
          r"validat(?:ed|ing|e|ion)|assess(?:ed|ing|ment)?|sota|state-of-the-art|evidence|"
          r"improvements?|gains?|\w+ (?:points?|%|accuracy|f1))?"
          r" ?(?:on|across|over|in|using|at)|(?:tasks?|problems?|questions?|subsets?|splits?|datasets?|"
-         r"benchmarks?|suites?|examples?|instances?|samples?|" + _E + r") from", 0.6),
+         r"benchmarks?|suites?|examples?|instances?|samples?|" + _E + r") from|"
+         r"(?:generali[sz]|transfer)(?:es|e|ed|ing|s)? (?:well |better |robustly )?to|"
+         r"(?:sets?|splits?|subsets?|partitions?|portions?|parts?|suites?) of", 0.6),
     _cue("evaluated_on", "reverse", r"(?:assess|assesses|assessing|evaluate|evaluates|evaluating|benchmark|"
          r"benchmarks|benchmarking|measure|measures|measuring|test|tests|testing|probe|probes|probing)"
          r"(?: (?:the )?[\w\-]+ (?:[\w\-]+ )?of)?", 0.55),
@@ -166,13 +205,15 @@ _INTRO_PATTERNS = (
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
                     r"(?:,|and|or|&|/|as well as|along with|together with|plus|, and|, or|, as well as|"
                     r"and the|, the|, and the|and even|, e\.g\. ,|, i\.e\. ,|,? (?:such as|including|like|e\.g\.,?))?"
-                    r"(?: the)?")
+                    r"(?: the| an?)?")
 
 #: Where the object of a verb cue ends: clause and sentence boundaries.
 _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|because|since|when|where|whether|"
                        r"that(?! of)|so|thus|hence|therefore|by \w+ing|to (?!the|a|an|its|their|that|those|"
                        r"\w+ (?:of|by))\w+|, (?:and |but )?(?:we|it|they|our|this|these|which)|"
-                       r"and (?:we|it|they|our)|unlike|despite|--)(?!\S)")
+                       r"and (?:we|it|they|our)|unlike|despite|--|"
+                       r",? as (?:judged|measured|rated|assessed|evaluated) by|,? according to)"
+                       r"(?!\S)")
 
 #: Signature-driven retyping: a cue's relation and the (head, tail) entity types -> the relation kept.
 RETYPE: dict[str, dict[tuple[str, str], str]] = {
@@ -365,6 +406,7 @@ class _Hit:
     start: int
     end: int
     heads: list[Span] = field(default_factory=list)
+    tails: list[Span] = field(default_factory=list)
 
 
 def find_relations(doc: Doc) -> list[RelationTuple]:
@@ -400,7 +442,11 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             previous_heads = heads
         if hit.cue.frame in {"verb", "causative", "reverse", "passive"} and heads and tails:
             subjects.extend(h for h in heads if h not in subjects and h.label_ != "Dataset")
-        hit.heads = heads
+        if hit.cue.frame == "inverse" and heads and tails:
+            subjects.extend(t for t in tails if t not in subjects and t.label_ != "Dataset")
+        if _weak_in_evaluation(sentence, hit):
+            heads, tails = [], []
+        hit.heads, hit.tails = heads, tails
         for head in heads:
             for tail in tails:
                 relation = _retype(hit.cue.relation, head.label_, tail.label_)
@@ -414,13 +460,28 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
                     # "experiments with LLaMA-65B using speculative decoding": the method runs on the model
                     out.append((tail, "applied_to", head, cue_text, hit.cue.confidence - 0.1))
         if hit.cue.frame == "gerund" and tails:
-            out.extend(_derived_models(sentence, hit, tails))
+            # "Fine-tuning X on D yields Y": Y is based on X, not on D
+            bases = heads if hit.cue.relation == "trained_on" else tails
+            out.extend(_derived_models(sentence, hit, tails, bases))
     out.extend(_descriptions(sentence))
+    out.extend(_fronted(sentence, discourse, subjects))
+    out.extend(_implicit_benchmark(sentence, discourse))
     # Evaluation phrases take the sentence subject, wherever it is ("On X, Y achieves ...").
     for hit in hits:
         if hit.cue.frame != "prep":
             continue
-        tails = _object(sentence, hit, hits, max_gap=4)
+        # "fine-tuning X on D": D is training data, not an evaluation set
+        trained = {t for h in hits if h.cue.relation == "trained_on" and h.cue.frame == "gerund" for t in h.tails}
+        tails = [t for t in _object(sentence, hit, hits, max_gap=4) if t not in trained]
+        trainer = _training_before(sentence, hit, hits)
+        if trainer is not None and sentence.text[hit.start:hit.end] in {"on", "over", "in"}:
+            # "trained with M on D": D is the training data of the model trained
+            for head in trainer.heads:
+                for tail in tails:
+                    relation = _retype("trained_on", head.label_, tail.label_)
+                    if relation and tail.label_ == "Dataset":
+                        out.append((head, relation, tail, sentence.cue_text(trainer.start, hit.end), 0.6))
+            continue
         heads = _prep_heads(sentence, hit, hits, subjects, discourse)
         for head in heads:
             for tail in tails:
@@ -442,12 +503,18 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
     return out
 
 
-_DERIVED = re.compile(r"^ ?[^;]*?, (?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
-                      r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w* [^;<]*?(<\d+>)")
+_DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:(?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
+                      r"produce|derive|yield|arrive at|present|introduce|release|call|name)\w*|"
+                      r"(?:producing|yielding|obtaining|resulting in|giving|creating)) [^;<]*?|"
+                      # "Applying M to X yields Y": the gerund clause is the subject of a verb of making
+                      r"(?:yields?|yielding|produces|producing|gives|giving|results? in|resulting in|creates|creating|"
+                      r"to (?:obtain|produce|create|derive|build|get|yield))"
+                      r"(?: (?!(?:over|than|on|to|with|for|by|in|of|from|and|or)(?!\S))[\w\-]+){0,3} )(<\d+>)")
 
 
-def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span]) -> list[RelationTuple]:
-    """"Applying M to X, we develop Y": Y is based on X."""
+def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span], bases: list[Span]) -> list[RelationTuple]:
+    """"Applying M to X, we develop Y" / "Applying M to X yields Y": Y is based on X (`bases`);
+    the derived model follows the cue's last tail."""
     last = max(tails, key=lambda e: e.start)
     index = sentence.ents.index(last)
     end = next(e for i, s_, e in sentence.placeholders() if i == index)
@@ -456,8 +523,8 @@ def _derived_models(sentence: _Sentence, hit: _Hit, tails: list[Span]) -> list[R
         return []
     derived = sentence.ents[int(match.group(1)[1:-1])]
     cue = sentence.cue_text(hit.start, end + match.end())
-    return [(derived, "based_on", tail, cue, 0.6) for tail in tails
-            if tail.label_ == "Model" and derived.label_ == "Model"]
+    return [(derived, "based_on", base, cue, 0.6) for base in bases
+            if base.label_ == "Model" and derived.label_ == "Model"]
 
 
 #: "X, a Y-based model ..." / "X -- a transformer-based architecture with Z": what X is built from.
@@ -498,9 +565,35 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
                 continue
             if any(start < e and end > s for s, e in taken):
                 continue
+            if cue.frame == "gerund" and not _governs_model(sentence, end):
+                continue  # "pre-training FLOPs": a noun compound, not "fine-tuning X on D"
             taken.append((start, end))
             hits.append(_Hit(cue, start, end))
     return sorted(hits, key=lambda h: h.start)
+
+
+def _training_before(sentence: _Sentence, hit: _Hit, hits: list[_Hit]) -> _Hit | None:
+    """The training cue ("trained with M", "fine-tuning X") whose object ends right before `hit`."""
+    for other in hits:
+        if not other.heads or not other.tails or other.end > hit.start:
+            continue
+        if other.cue.relation != "trained_on" and not (other.cue.relation == "based_on" and re.search(
+                r"tuned|trained|adapted|distilled", sentence.text[other.start:other.end])):
+            continue
+        last = max(other.tails, key=lambda e: e.start)
+        index = sentence.ents.index(last)
+        end = next(e for i, _, e in sentence.placeholders() if i == index)
+        if not sentence.text[end:hit.start].strip():
+            return other
+    return None
+
+
+def _governs_model(sentence: _Sentence, end: int) -> bool:
+    """Whether the placeholder right after text position `end` is a Model or Method (or "it")."""
+    if re.match(r" (?:it|them) ", sentence.text[end:]):
+        return True
+    after = sentence.placeholders(end)
+    return bool(after) and after[0][1] == end + 1 and sentence.ents[after[0][0]].label_ in {"Model", "Method"}
 
 
 def _retype(relation: str, head_type: str, tail_type: str) -> str | None:
@@ -522,18 +615,39 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         return [], []
     if frame == "gerund":
         after = sentence.placeholders(hit.end)
-        if not after or sentence.text[hit.end:after[0][1]].strip():
+        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        if pronoun:  # "we pre-train X on A and fine-tune it on B"
+            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            object_end = hit.end + pronoun.end()
+        elif not after or sentence.text[hit.end:after[0][1]].strip():
             return [], []
-        heads = _group_ents(sentence, after[0][0])
-        rest = sentence.placeholders(after[0][2])
+        else:
+            heads = _group_ents(sentence, after[0][0])
+            object_end = after[0][2]
+        rest = sentence.placeholders(object_end)
         if not rest:
             return [], []
-        gap = sentence.text[after[0][2]:rest[0][1]].strip() + " "
-        if not re.fullmatch(r"(?:to|on|onto|for|in) (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?",
-                            gap):
+        gap = sentence.text[object_end:rest[0][1]].strip() + " "
+        preposition = r"(?:on|over|with|using)" if hit.cue.relation == "trained_on" else r"(?:to|on|onto|for|in)"
+        if not re.fullmatch(preposition + r" (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?", gap):
             return [], []
         tails = _group_ents(sentence, rest[0][0])
         return heads, tails
+    if frame == "pair":  # "we compare X with Y": X and Y, whichever the order
+        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        after = sentence.placeholders(hit.end)
+        if pronoun:  # "we fine-tune X on D and compare it with Y"
+            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            object_end = hit.end + pronoun.end()
+        elif after:
+            heads = [e for e in _group_ents(sentence, after[0][0]) if e.start >= sentence.ents[after[0][0]].start]
+            object_end = after[0][2]
+        else:
+            return [], []
+        partner = re.match(r" (?:" + hit.cue.connector + r" (?:the |a |an )?)(<\d+>)", sentence.text[object_end:])
+        tails = _group_ents(sentence, int(partner.group(1)[1:-1])) if partner else []
+        tails = [t for t in tails if t not in heads]
+        return (tails, heads) if hit.cue.swap else (heads, tails)
     if frame == "via":
         after = sentence.placeholders(hit.end)
         before = sentence.placeholders(0, hit.start)
@@ -547,15 +661,19 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         if all(t.label_ != "Model" for t in tails):  # "X trained via M" -> X uses M
             return tails, heads if hit.cue.relation != "applied_to" else []
         return heads, tails
-    if frame == "passive":
+    if frame in {"passive", "inverse"}:
         after = _object(sentence, hit, hits, max_gap=3)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
+    if frame == "reverse" and (re.search(r"(?:<\d+>|\b(?:the|a|an|this|our|its|each|every))$",
+                                         sentence.text[:hit.start].rstrip())
+                               or re.match(r" ?[,.;:)]", sentence.text[hit.end:])):
+        return [], []  # "the X benchmark ,": a noun, not the verb "benchmark"
     if frame == "reverse":  # "a benchmark that assesses X": X is evaluated on the benchmark
         after = _object(sentence, hit, hits, max_gap=8)
         before = _subject(sentence, hit, hits, discourse, previous_heads, subjects, adjacent=False)
         return after, before
-    reach = hit.cue.reach if hit.cue.reach is not None else 14 if frame == "verb" else 6
+    reach = hit.cue.reach if hit.cue.reach is not None else 10 if frame == "verb" else 6
     tails = _object(sentence, hit, hits, max_gap=reach)
     if not tails:
         return [], []
@@ -571,11 +689,16 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     groups coordinated with it; stops at a clause boundary or the next cue. Tasks and metrics
     read as words ("outperforms X for long-form generation and Y for reasoning")."""
     text = sentence.text
-    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds] + [len(text)])
+    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds
+                 and not re.fullmatch(r" (?:or|and|and/or|,) ", text[hit.end:h.start])] + [len(text)])
     boundary = _BOUNDARY.search(text, hit.end, limit)
     scope_end = boundary.start() if boundary else limit
     found: list[Span] = []
     position = hit.end
+    for other in sorted(hits, key=lambda h: h.start):
+        if other.start >= position and re.fullmatch(r" (?:or|and|and/or|,) ", text[position:other.start]) \
+                and other.cue.frame == "verb":
+            position = other.end  # "matches or exceeds Y": Y is the object of both
     for index, start, end in sentence.placeholders(hit.end, scope_end):
         if sentence.ents[index].label_ not in CORE:
             continue
@@ -614,24 +737,57 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     left = text[candidate[2]:hit.start] if candidate else text[:hit.start]
     stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
                       r"times|points?|x) )+$", "", _flat(left) + " ").strip()
+    participle = (re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$",
+                            text[:hit.start].rstrip())
+                  or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end]))
+    if participle and not adjacent:
+        # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
+        return _clause_subject(sentence, participle.start(), discourse)
     # A verb phrase coordinated with an earlier one keeps that one's subject.
-    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)$", stripped) \
+    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)(?: (?:is|are|was|"
+                                                     r"were|remains|remain|stays|stay))?$", stripped) \
             and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
         return previous_heads
+    if adjacent and previous_heads and candidate and stripped in {"and", ", and"} and any(
+            sentence.ents[candidate[0]] in h.tails and h.cue.frame in {"postmod", "gerund"} for h in hits):
+        return previous_heads  # "is pre-trained on A and fine-tuned on B": both say what the model is
+    if adjacent and candidate is None or (adjacent and candidate and not _only_words(stripped.split(), _POSTMOD_GAP)):
+        anaphor = _SUBJECT_ANAPHOR.match(text)
+        if anaphor and re.fullmatch(r" ?,? ?(?:which|that)? ?(?:is|are|was|were)?", text[anaphor.end():hit.start]):
+            return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)  # "Our model, trained on"
+    # "fine-tune X on D using M": M is how X was trained
+    if candidate and not stripped and hit.cue.relation == "uses":
+        for h in hits:
+            if h.cue.relation == "trained_on" and h.heads and sentence.ents[candidate[0]] in h.tails:
+                return h.heads
+    pronoun = re.search(r"(?:,|;) (?:and |but |while |whereas )?(?:it|they) (?:\w+ly |also |still |even )*$",
+                        text[:hit.start])
+    if pronoun and not adjacent and candidate:
+        # "X reduces calls by 47%, and it outperforms Y": "it" is X, said in this sentence
+        inner = _clause_subject(sentence, pronoun.start(), discourse)
+        if inner:
+            return inner
     if not adjacent:
         anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
         if anaphors:
             return discourse.resolve(anaphors[-1].group("a"), before=sentence.sent.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
-    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)$",
+    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$",
                                   text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
+        if re.search(r"(?:^|\s)(?:,|and|, and|but|, but)$", _flat(left).strip()):
+            # "X achieves 31.2 mIoU on A and surpasses B" / "..., surpassing B": the clause subject X
+            return _clause_subject(sentence, candidate[1], discourse)
         return []  # "a draft model for X can provide ...": X sits in a prepositional phrase
     words = stripped.split()
     if adjacent:
         return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
     blocked = any(h.heads and h.end <= hit.start and h.start >= candidate[2] and h.cue.frame != "prep"
                   for h in hits)  # an earlier cue between the group and this one already took it
+    relative = re.search(r" , which (?:is|are|was|were)(?: \w+ly)?$", text[:hit.start].rstrip())
+    if relative and not re.search(r"<\d+>$", text[:relative.start()]):
+        # "X reaches 96.1% accuracy with 48k parameters, which is comparable to Y": X's result is
+        return _clause_subject(sentence, relative.start(), discourse)
     if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(_flat(left))):
         return subjects if hit.cue.relation in {"outperforms", "compared_with"} else []
     return _with_applied(sentence, hits, candidate[0])
@@ -643,10 +799,36 @@ _POSTMOD_GAP = frozenset({",", "model", "models", "llm", "llms", "checkpoint", "
                           "each", "both", "-", "base", "version", "versions"})
 
 
+def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> list[Span]:
+    """The subject of the clause that ends before text position `end`: its first Model/Method
+    group that is not inside a prepositional phrase or a coordination ("On A, X reaches ...",
+    "Compared with Y and Z, X ..."); else a pronoun or description at the start of the sentence
+    ("Our model, trained ...")."""
+    text = sentence.text
+    boundaries = [b for b in re.finditer(r"(?<!\S)(?:;|which|while|whereas|but|although|though|because|since)(?!\S)",
+                                         text[:end])
+                  if not re.match(r" (?:also )?\w+ing ", text[b.end():])]  # "while matching ...": no subject of its own
+    clause_start = boundaries[-1].end() if boundaries else 0
+    anaphor = _SUBJECT_ANAPHOR.match(text)
+    if anaphor and clause_start == 0:
+        clause_start = anaphor.end()
+    for index, start, stop in sentence.placeholders(clause_start, end):
+        if sentence.ents[index].label_ not in {"Model", "Method"}:
+            continue
+        group = sentence.groups[sentence.group_of[index]]
+        if re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into|to|of|from|by|and|or)(?: the| a| an)?$",
+                     text[:start].rstrip()) or (group[0] != index and re.search(r",$", text[:start].rstrip())):
+            continue  # inside a prepositional phrase or a coordination ("Trained on D, X ..." is neither)
+        return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
+    if anaphor:
+        return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)
+    return []
+
+
 def _relative_ok(left: str) -> bool:
     """Relative clauses and appositions between a subject and its verb: ", a 65B LLM that"."""
     stripped = left.strip()
-    return bool(re.fullmatch(r"(?:, (?:a|an|the|our) [^;:]*? )?(?:that|which|who)(?: [^;:]*)?|"
+    return bool(re.fullmatch(r"(?:, (?:a|an|the|our) [^;:]*? |, )?(?:that|which|who)(?: [^;:]*)?|"
                              r"(?:are|is) [^;:]* (?:that|which) (?:are|is)(?: \w+)?", stripped))
 
 
@@ -696,15 +878,33 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     else the first Model/Method after the phrase ("On X, Y ..."), else the paper's entity."""
     if subjects:
         return subjects
+    pronoun = re.search(r"(?<!\S)(?:evaluat|test|assess|benchmark|compar|measur|run)\w* (?:it|them)$",
+                        sentence.text[:hit.start].rstrip())
+    if pronoun:  # "we apply M to X and Y and evaluate them on D"
+        for other in reversed([h for h in hits if h.end <= pronoun.start() and h.heads and h.tails]):
+            if other.cue.frame == "gerund":
+                objects = other.tails if other.cue.relation == "applied_to" else other.heads
+                return list(objects) + [h for h in other.heads if h not in objects]
     before = [p for p in sentence.placeholders(0, hit.start)
               if sentence.ents[p[0]].label_ in {"Model", "Method"}]
     if before:
+        for other in hits:
+            if other.cue.relation in {"uses", "trained_on", "based_on"} and other.heads and other.end <= hit.start \
+                    and sentence.ents[before[-1][0]] in other.tails and other.cue.frame != "via":
+                return list(other.heads)  # "X, pretrained with M on D, transfers to E": X is evaluated
+        head_of = re.search(r"(<\d+>) (?:with|using) $", sentence.text[:before[-1][1]])
+        if head_of and sentence.ents[int(head_of.group(1)[1:-1])].label_ in {"Model", "Method"} and \
+                _EVALUATION_CLAUSE.search(sentence.text[:head_of.start()]):
+            before = [p for p in before if p[0] == int(head_of.group(1)[1:-1])]
         gap = sentence.text[before[-1][2]:hit.start]
         if len(gap.split()) <= 10 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)", gap):
             return _with_applied(sentence, hits, before[-1][0])
     anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text))
     if anaphors:
         return discourse.resolve(anaphors[0].group("a"), before=sentence.sent.start + 1)
+    if before and before[0][1] == 0 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|we|they|it)(?!\S)",
+                                                       sentence.text[before[0][2]:hit.start]):
+        return _group_ents(sentence, before[0][0])  # "X achieves a WER of 2.1% on the test sets of D"
     after = [p for p in sentence.placeholders(hit.end) if sentence.ents[p[0]].label_ in {"Model", "Method"}]
     if after and re.search(r"(?:,|show|shows|showed|demonstrate|demonstrates|that) ",
                            sentence.text[hit.end:after[0][1]]):
@@ -724,3 +924,108 @@ class RelationFinder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.kg_relations = tuple(find_relations(doc))
         return doc
+
+
+#: Verbs of an evaluation protocol: "we evaluate X with M" says how X was run, not what X uses.
+_EVALUATION_CLAUSE = re.compile(r"(?<!\S)(?:evaluat\w*|test(?:s|ed|ing)?|benchmark(?:s|ed|ing)?|compar\w*|"
+                                r"assess\w*|experiment\w*|stud(?:y|ies|ied|ying)|analy[sz]\w*|prompt(?:s|ed|ing)?|"
+                                r"prob(?:e|es|ed|ing)|measur\w*|report\w*)(?!\S)")
+
+
+def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
+    """Whether a weak cue sits in a clause about evaluation: a bare "with M" ("we evaluate X with
+    M") or "against" ("we benchmark A against B", which compares nothing itself)."""
+    cue = sentence.text[hit.start:hit.end]
+    weak = (hit.cue.relation == "uses" and hit.cue.frame == "postmod" and cue == "with") or \
+        (hit.cue.relation == "compared_with" and cue == "against")
+    if not weak:
+        return False
+    clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
+    if cue == "against" and re.search(r"(?<!\S)compar(?:e|es|ed|ing)(?!\S)", clause):
+        return True  # "we compare X against Y": the "compare" cue states it
+    verbs = list(_EVALUATION_CLAUSE.finditer(clause))
+    # the evaluation verb governs the phrase: close by, with no verb of training or use between
+    return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 and not re.search(
+        r"(?<!\S)(?:train\w*|fine-?tun\w*|tun(?:e|ed|es|ing)|us(?:e|es|ed|ing)|build\w*|buil[td])(?!\S)",
+        clause[verbs[-1].end():])
+
+
+#: A clause before the subject: "Compared with Y and Z, X improves ..." / "Trained on only 10 hours
+#: of speech from D, X reaches ...". The fronted phrase is words, then entities coordinated only with
+#: each other, then words without entities, up to a comma.
+_FRONTED_ENTITIES = r"[^;:,<]*?<\d+>(?:(?: ,| and| or| , and| , or)(?: the)? <\d+>)*"
+_FRONTED_PHRASE = r"(?P<phrase>" + _FRONTED_ENTITIES + r"(?: [^;:,<]*?)?)"
+_FRONTED_COMPARISON = re.compile(r"^(?:when |once )?(?:compared (?:to|with|against)|in comparison (?:to|with)|"
+                                 r"relative to|against|versus|vs\.?) " + _FRONTED_PHRASE
+                                 + r" , (?P<subject>[^;:]*?)$")
+_TRAINED_PARTICIPLE = (r"(?:(?:instruction[- ]|further |continually |additionally |then |first )?(?:fine-?tuned|"
+                       r"finetuned|tuned|trained|pre-?trained|pretrained|adapted|initiali[sz]ed|distilled|built|"
+                       r"based)) (?:(?:on top of|on|upon|from|with|using|over) )")
+_FRONTED_TRAINING = re.compile(r"^(?:when |once |after |while )?(?:being )?(?:" + _TRAINED_PARTICIPLE
+                               + r"[^;:,<]*?<\d+> (?:and|,|, and) )?" + _TRAINED_PARTICIPLE + _FRONTED_PHRASE
+                               + r" , (?P<subject>[^;:]*?)$")
+_FRONTED_BASE = re.compile(r"^(?:using|with|adopting|taking|starting from) (?P<phrase>" + _FRONTED_ENTITIES + r") as "
+                           r"(?:the |a |an |our )?(?:[\w\-]+ )?(?:backbone|encoder|decoder|base model|base|teacher|"
+                           r"initiali[sz]ation|starting point|foundation|student) , (?P<subject>[^;:]*?)$")
+_BETTER = re.compile(r"(?<!\S)(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|improv\w*|better|higher|stronger|"
+                     r"faster|superior|gains?|reduc\w*|lower|boosts?|advances?)(?!\S)")
+_FRONTED_SUBJECT = re.compile(r"^(?:the )?(?:<(?P<index>\d+)>|(?P<anaphor>we|it|they|our (?:[\w\-]+ ){0,3}?"
+                              r"(?:model|models|method|approach|framework|system|network|algorithm|agent)))"
+                              r"(?: \(?<\d+>\)?)? (?P<verb>[\w\-]+)")
+
+
+def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -> list[RelationTuple]:
+    """Relations whose head is the subject after a fronted phrase: "Compared with Y, X improves
+    ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
+    ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
+    out: list[RelationTuple] = []
+    for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on"),
+                              (_FRONTED_BASE, "based_on")):
+        match = pattern.match(sentence.text)
+        if not match:
+            continue
+        subject = _FRONTED_SUBJECT.match(match.group("subject"))
+        if not subject:
+            continue
+        if subject.group("index") is not None:
+            index = int(subject.group("index"))  # its group may reach back into the fronted phrase
+            heads = [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
+        else:
+            heads = discourse.resolve(subject.group("anaphor"), before=sentence.sent.start + 1)
+        heads = [h for h in heads if h.label_ in {"Model", "Method"}]
+        tails = [sentence.ents[i] for i, s, e in sentence.placeholders(0, match.end("phrase"))
+                 if sentence.ents[i].label_ in CORE]
+        kept = relation
+        if relation == "compared_with" and _BETTER.search(match.group("subject")):
+            kept = "outperforms"
+        cue = sentence.cue_text(0, match.end("phrase"))
+        for head in heads:
+            subjects.extend([head] if head not in subjects else [])
+            for tail in tails:
+                typed = _retype(kept, head.label_, tail.label_)
+                if typed:
+                    out.append((head, typed, tail, cue, 0.6))
+    return out
+
+
+#: "Experiments with X and Y ..." in a paper that introduces a benchmark: X and Y are run on it.
+_IMPLICIT_EVALUATION = re.compile(r"(?<!\S)(?:experiments?|evaluations?|results?|analys[ie]s|"
+                                  r"we (?:\w+ )?(?:evaluate|test|benchmark|assess|study|probe))"
+                                  r" (?:with|of|on|for|using)? ?(?:(?:[\w\-]+ ){0,4}?(?:including|such as|like) )?(<\d+>)")
+
+
+def _implicit_benchmark(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
+    """Models run in a benchmark paper's experiments are evaluated on its benchmark, when the
+    sentence names no dataset of its own (the paper's introduced Dataset as implicit object)."""
+    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.sent.start]
+    if not benchmarks or any(e.label_ in {"Model", "Method"} for e in discourse.introduced) \
+            or any(e.label_ == "Dataset" for e in sentence.ents):
+        return []
+    out: list[RelationTuple] = []
+    for match in _IMPLICIT_EVALUATION.finditer(sentence.text):
+        index = int(match.group(1)[1:-1])
+        for head in _group_ents(sentence, index):
+            if head.label_ in {"Model", "Method"}:
+                out.extend((head, "evaluated_on", benchmark, sentence.cue_text(match.start(), match.end()), 0.45)
+                           for benchmark in benchmarks[-1:])
+    return out
