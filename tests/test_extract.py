@@ -98,3 +98,26 @@ def test_extract_helpers():
     assert is_generic_long_form("Large Language Models") and not is_generic_long_form("Position Interpolation")
     assert family_prefix("Vicuna-13B") == "vicuna"
     assert is_case_sensitive("Falcon") and not is_case_sensitive("LLaMA")
+
+
+def test_extract_token_arrays_match_the_doc(nlp):
+    from kg.extract.tokens import token_arrays
+
+    doc = nlp("We present Foo-7B (F7). It beats GPT-4 on MMLU.  Done")
+    t = token_arrays(doc)
+    assert t.words == [token.text for token in doc]
+    assert t.lowers == [token.lower_ for token in doc]
+    assert t.text == doc.text
+    assert [(t.sent_start[i], t.sent_end[i]) for i in range(len(doc))] == \
+        [(token.sent.start, token.sent.end) for token in doc]
+    assert t.span_text(2, 5) == doc[2:5].text
+
+
+def test_extract_mention_sentence_is_span_sent(nlp):
+    doc = nlp("We train Foo-7B. It beats GPT-4 on MMLU.")
+    from kg.extract.mentions import span_to_mention
+
+    for ent in doc.ents:
+        mention = span_to_mention(ent, "d")
+        assert (mention.sent_start, mention.sent_end) == (ent.sent.start_char, ent.sent.end_char)
+        assert (mention.start, mention.end, mention.text) == (ent.start_char, ent.end_char, ent.text)

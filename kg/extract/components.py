@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalize import name_key
+from .tokens import TokenArrays, token_arrays
 from .patterns import (
     APPOSITIVE_HEADS, CAMEL_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
@@ -38,6 +39,7 @@ if not Doc.has_extension("kg_title"):
 
 
 # --- shapes ----------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)
 def shape_kind(text: str) -> str | None:
     """Which name shape a token has: "digit", "camel", "caps" or None.
 
@@ -62,8 +64,8 @@ def shape_kind(text: str) -> str | None:
 
 def shape_candidates(doc: Doc) -> list[Span]:
     """Tokens shaped like names; the label is the shape kind, typed later from evidence."""
-    return [Span(doc, token.i, token.i + 1, label=kind) for token in doc
-            if (kind := shape_kind(token.text)) is not None]
+    return [Span(doc, i, i + 1, label=kind) for i, word in enumerate(token_arrays(doc).words)
+            if (kind := shape_kind(word)) is not None]
 
 
 @Language.factory("kg_shapes", assigns=["doc.spans"], default_config={})
@@ -95,6 +97,7 @@ class Candidate:
             self.evidence[label] = self.evidence.get(label, 0.0) + weight
 
 
+@lru_cache(maxsize=1 << 14)
 def shape_type(text: str) -> str:
     """A weak type guess from how a name ends: "-Bench" is a dataset, "-GPT" a model.
 
@@ -116,18 +119,15 @@ def shape_type(text: str) -> str:
     return ""
 
 
-def _indices(doc: Doc, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
-    """Token indices whose LOWER (or ORTH) is one of `words`, without building Token objects."""
-    if not len(doc):
-        return []
-    key = (frozenset(words), attr)
-    hashes = _HASHES.get(key)
-    if hashes is None:  # string hashes are deterministic, so one set serves every doc
-        hashes = _HASHES[key] = frozenset(doc.vocab.strings.add(w) for w in words)
-    return [i for i, value in enumerate(doc.to_array(attr).tolist()) if value in hashes]
+def _indices(t: TokenArrays, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
+    """Token indices whose lower-cased text (or, with attr="ORTH", text) is one of `words`, in order."""
+    seq = t.lowers if attr == "LOWER" else t.words
+    return [i for i, word in enumerate(seq) if word in words]
 
 
-_HASHES: dict[tuple[frozenset[str], str], frozenset[int]] = {}
+_HEAD_WORDS = TASK_HEADS | METHOD_HEADS
+_TRIGGER_WORDS = NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)
+_INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +136,7 @@ def _model_families() -> frozenset[str]:
     return frozenset(p["pattern"].lower() for p in load_patterns() if p["label"] == "Model" and len(p["pattern"]) >= 3)
 
 
+@lru_cache(maxsize=1 << 14)
 def family_prefix(text: str) -> str | None:
     """The packaged lexicon's model family a name starts with: "LLaMA-1" -> "llama", else None.
 
@@ -152,6 +153,9 @@ def family_prefix(text: str) -> str | None:
     return None
 
 
+_name_key = lru_cache(maxsize=1 << 14)(name_key)
+
+
 def head_type(words: list[str]) -> str:
     """The type a lower-case or long-form name gets from its head word (before "of", "in", ...).
 
@@ -165,7 +169,7 @@ def head_type(words: list[str]) -> str:
             break
     if not lowered:
         return ""
-    head = lowered[-1].split("-")[-1] if lowered[-1] not in TASK_HEADS | METHOD_HEADS else lowered[-1]
+    head = lowered[-1].split("-")[-1] if lowered[-1] not in _HEAD_WORDS else lowered[-1]
     for table, label in ((DATASET_HEADS, "Dataset"), (METRIC_HEADS, "Metric"), (TASK_HEADS, "Task"),
                          (METHOD_HEADS, "Method")):
         if lowered[-1] in table or head in table:
@@ -188,28 +192,25 @@ def is_generic_long_form(text: str) -> bool:
     return lowered in GENERIC_PHRASES or all(w in GENERIC_WORDS for w in words)
 
 
-def _next_words(doc: Doc, end: int, n: int) -> list[str]:
-    return [t.lower_ for t in doc[end:min(end + n, len(doc))]]
-
-
 _NP_END = frozenset({"that", "which", "for", "of", "to", "with", "from", "on", "in", "by", "and", "or", "designed",
                      "trained", "built", "based", "using", "we", "who", "whose"})
 
 
-def appositive_type(doc: Doc, start: int) -> str:
+def appositive_type(t: TokenArrays, start: int) -> str:
     """Type from the head (last word) of the noun phrase starting at `start`: "a holistic LLM scaling
     guideline" -> Method (guideline), "a 65 billion-parameter LLM that ..." -> Model."""
     head = ""
-    for token in doc[start:min(start + 8, len(doc))]:
-        if token.lower_ in _NP_END or token.is_punct and token.text not in ("-",):
+    for i in range(start, min(start + 8, len(t.words))):
+        lower = t.lowers[i]
+        if lower in _NP_END or t.is_punct[i] and t.words[i] not in ("-",):
             break
-        head = token.lower_
+        head = lower
     return APPOSITIVE_HEADS.get(head, "")
 
 
-def context_type(doc: Doc, start: int, end: int) -> str:
+def context_type(t: TokenArrays, start: int, end: int) -> str:
     """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
-    after = _next_words(doc, end, 4)
+    after = t.lowers[end:end + 4]
     if after:
         first = after[0]
         if first in ("-based", "-style"):
@@ -217,11 +218,11 @@ def context_type(doc: Doc, start: int, end: int) -> str:
         if first in CUE_NOUNS and not (len(after) > 1 and after[1] in ("of",)):
             return CUE_NOUNS[first]
         if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
-            return appositive_type(doc, end + 2)
+            return appositive_type(t, end + 2)
     for size in (3, 2, 1):
         if start - size < 0:
             continue
-        before = tuple(t.lower_ for t in doc[start - size:start])
+        before = tuple(t.lowers[start - size:start])
         if before in CUE_BEFORE:
             return CUE_BEFORE[before]
         if size >= 2 and before[-1] in ("the", "a", "an") and before[:-1] in CUE_BEFORE:
@@ -229,14 +230,15 @@ def context_type(doc: Doc, start: int, end: int) -> str:
     return ""
 
 
-def extend_model_name(doc: Doc, start: int, end: int) -> int:
+def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     """End of a model name followed by a version, size or variant: "Llama 2 70B", "Mistral 7B Instruct"."""
-    has_digit = any(c.isdigit() for c in doc[start:end].text)
-    while end < len(doc) and end - start < 5:
-        text = doc[end].text
-        if SIZE_TOKEN.match(text) or (doc[end - 1].text[-1:].isalpha() and not has_digit
+    words, n = t.words, len(t.words)
+    has_digit = any(c.isdigit() for c in t.span_text(start, end))
+    while end < n and end - start < 5:
+        text = words[end]
+        if SIZE_TOKEN.match(text) or (words[end - 1][-1:].isalpha() and not has_digit
                                       and VERSION_TOKEN.match(text) and len(text) <= 4
-                                      and not (end + 1 < len(doc) and doc[end + 1].lower_ in
+                                      and not (end + 1 < n and t.lowers[end + 1] in
                                                ("%", "times", "percent", "points", "tokens", "billion"))):
             has_digit = True
             end += 1
@@ -258,9 +260,9 @@ _TRAILING_GENERIC = frozenset({"method", "approach", "scheme", "framework", "tec
                                "pipeline", "recipe", "procedure"})
 
 
-def _is_modifier(token) -> bool:
+@lru_cache(maxsize=1 << 16)
+def _is_modifier(text: str) -> bool:
     """A lower-case content word that can sit inside a name before its head ("speech", "few-shot")."""
-    text = token.text
     if not text.islower() or not text.replace("-", "").isalpha() or text.startswith("-"):
         return False
     if text in LEFT_STOP or text in GENERIC_PHRASES:
@@ -272,92 +274,99 @@ def _is_modifier(token) -> bool:
     return True
 
 
-def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
+_HEAD_LINKS = frozenset({"-based", "-level", "-specific", "-aware", "-guided", "-augmented", "-driven", "-grounded"})
+
+
+def lowercase_head_candidates(t: TokenArrays) -> list[Candidate]:
     """Lower-case names ending in a Task/Method head word: "dialogue summarization", "nucleus sampling".
 
     The name runs left from the head over lower-case content words, at most 4 of them, and needs at
     least one modifier ("recognition" alone is not a name).
     """
     found = []
-    heads = TASK_HEADS | METHOD_HEADS
-    for index in _indices(doc, heads):
-        token = doc[index]
-        lower = token.lower_
-        if not token.is_lower:
+    words = t.words
+    for index in _indices(t, _HEAD_WORDS):
+        if not words[index].islower():
             continue
-        start = token.i
-        while start > 0 and token.i - start < 4:
-            if _is_modifier(doc[start - 1]):
+        start = index
+        while start > 0 and index - start < 4:
+            if _is_modifier(words[start - 1]):
                 start -= 1
-            elif (start > 1 and doc[start - 1].text in ("-based", "-level", "-specific", "-aware", "-guided",
-                                                        "-augmented", "-driven", "-grounded")
-                  and _is_modifier(doc[start - 2])):
+            elif start > 1 and words[start - 1] in _HEAD_LINKS and _is_modifier(words[start - 2]):
                 start -= 2
             else:
                 break
-        if start == token.i:
+        if start == index:
             continue
-        end = token.i + 1
-        if lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
+        end = index + 1
+        if t.lowers[index] in WEAK_HEADS and index - start < 2 and "-" not in words[start]:
             continue  # "predominant algorithm", "knowledge search": too weak alone
         # "data augmentation method" stays whole: SciERC and most annotators keep the generic head
-        found.append(Candidate(start, end, "head", label=head_type([t.text for t in doc[start:end]]),
-                               kind="head"))
+        found.append(Candidate(start, end, "head", label=head_type(words[start:end]), kind="head"))
     return found
 
 
-def _is_name_token(token) -> bool:
-    """A capitalised word that is not the first of its sentence, or a name-shaped one anywhere."""
-    text = token.text
+@lru_cache(maxsize=1 << 16)
+def _name_token_kind(text: str) -> int:
+    """0: not a name token; 1: a name token anywhere (name-shaped); 2: only off a sentence start."""
     if not text[:1].isalpha() or text.lower() in NOT_NAMES or text.lower() in GENERIC_PHRASES:
-        return False
+        return 0
     if shape_kind(text) is not None:
-        return True
-    return text[:1].isupper() and not token.is_sent_start and text[1:].replace("-", "").isalpha()
+        return 1
+    return 2 if text[:1].isupper() and text[1:].replace("-", "").isalpha() else 0
 
 
-def _name_end(doc: Doc, start: int) -> int:
+def _is_name_token(t: TokenArrays, i: int) -> bool:
+    """A capitalised word that is not the first of its sentence, or a name-shaped one anywhere."""
+    kind = _name_token_kind(t.words[i])
+    return kind == 1 or kind == 2 and not t.is_sent_start[i]
+
+
+def _name_end(t: TokenArrays, start: int) -> int:
     """End of a name starting at `start`: consecutive capitalised or name-shaped tokens, then sizes."""
     end = start + 1
-    while end < len(doc) and end - start < 4 and _is_name_token(doc[end]) and not doc[end].is_sent_start:
+    n = len(t.words)
+    while end < n and end - start < 4 and _is_name_token(t, end) and not t.is_sent_start[end]:
         end += 1
-    return extend_model_name(doc, start, end)
+    return extend_model_name(t, start, end)
 
 
-def _ends_name(doc: Doc, end: int) -> bool:
+_CLOSERS = frozenset({",", "(", ":", ".", ";", "which", "that", "to", "for", "as", "—", "–", "and", "is", "was",
+                      "with", "on", "in"})
+
+
+def _ends_name(t: TokenArrays, end: int) -> bool:
     """Whether what follows a name closes it: punctuation or a clause word, not "-based" or a noun."""
-    return end >= len(doc) or doc[end].text in (",", "(", ":", ".", ";", "which", "that", "to", "for", "as",
-                                                "—", "–", "and", "is", "was", "with", "on", "in")
+    return end >= len(t.words) or t.words[end] in _CLOSERS
 
 
-def context_name_candidates(doc: Doc) -> list[Candidate]:
+def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
     found = []
-    triggers = set(_indices(doc, NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)))
-    triggers.update(i - 1 for i in _indices(doc, {","}, "ORTH") if i > 0)
+    words, lowers, n = t.words, t.lowers, len(t.words)
+    triggers = set(_indices(t, _TRIGGER_WORDS))
+    triggers.update(i - 1 for i in _indices(t, {","}, "ORTH") if i > 0)
     for i in sorted(triggers):
-        token = doc[i]
-        lower = token.lower_
-        if i + 1 >= len(doc):
+        lower = lowers[i]
+        if i + 1 >= n:
             break
-        nxt = doc[i + 1]
-        if lower in NAMING_WORDS and _is_name_token(nxt) or (
-                lower in INTRO_VERBS and _is_name_token(nxt) and _ends_name(doc, _name_end(doc, i + 1)) and any(
-                    t.lower_ in INTRO_SUBJECTS for t in doc[max(0, i - 6):i])):
-            found.append(Candidate(i + 1, _name_end(doc, i + 1), "context", kind="named"))
-        elif (lower in CUE_NOUNS and nxt.text == "," and i + 2 < len(doc) and _is_name_token(doc[i + 2])
-              and i >= 1 and doc[i - 1].lower_ in OWN_WORDS):
-            found.append(Candidate(i + 2, _name_end(doc, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
-        elif (nxt.text == "," and _is_name_token(token) and i + 3 < len(doc) and doc[i + 2].lower_ in ("a", "an")
-              and (i == 0 or not _is_name_token(doc[i - 1]))):
-            head = appositive_type(doc, i + 3)
+        if lower in NAMING_WORDS and _is_name_token(t, i + 1) or (
+                lower in INTRO_VERBS and _is_name_token(t, i + 1) and _ends_name(t, _name_end(t, i + 1)) and any(
+                    w in INTRO_SUBJECTS for w in lowers[max(0, i - 6):i])):
+            found.append(Candidate(i + 1, _name_end(t, i + 1), "context", kind="named"))
+        elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
+              and i >= 1 and lowers[i - 1] in OWN_WORDS):
+            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
+        elif (words[i + 1] == "," and _is_name_token(t, i) and i + 3 < n and lowers[i + 2] in ("a", "an")
+              and (i == 0 or not _is_name_token(t, i - 1))):
+            head = appositive_type(t, i + 3)
             if head:
                 found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
     return found
 
 
-def title_name_candidates(doc: Doc, title: str | None) -> list[Candidate]:
+def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     """The name before the colon of a title ("InvestLM: A Large Language Model for ..."), where the
     abstract uses it; short names only (at most 4 words), and not generic phrases."""
     if not title or ":" not in title:
@@ -368,128 +377,129 @@ def title_name_candidates(doc: Doc, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in _indices(doc, {first, first.split("-")[0]}):
-        token = doc[index]
+    for index in _indices(t, {first, first.split("-")[0]}):
         for n in range(1, 5):
-            if token.i + n <= len(doc) and name_key(doc[token.i:token.i + n].text) == key:
-                found.append(Candidate(token.i, token.i + n, "context", kind="named"))
+            if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
+                found.append(Candidate(index, index + n, "context", kind="named"))
                 break
     return found
 
 
-def propagate(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     """Other occurrences of names found by context or abbreviation, as candidates of the same kind."""
     taken = {i for c in chosen for i in range(c.start, c.end)}
     texts: dict[tuple[str, ...], Candidate] = {}
     for cand in chosen:
         if cand.source in ("context", "abbreviation") and cand.kind in ("named", "long", "short"):
-            texts.setdefault(tuple(t.text for t in doc[cand.start:cand.end]), cand)
+            texts.setdefault(tuple(t.words[cand.start:cand.end]), cand)
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for index in _indices(doc, {words[0]}, "ORTH"):
-            token = doc[index]
-            if tuple(t.text for t in doc[token.i:token.i + n]) == words \
-                    and not any(j in taken for j in range(token.i, token.i + n)):
-                extra.append(Candidate(token.i, token.i + n, cand.source, label=cand.label, kind=cand.kind))
-                taken.update(range(token.i, token.i + n))
+        for index in _indices(t, {words[0]}, "ORTH"):
+            if tuple(t.words[index:index + n]) == words \
+                    and not any(j in taken for j in range(index, index + n)):
+                extra.append(Candidate(index, index + n, cand.source, label=cand.label, kind=cand.kind))
+                taken.update(range(index, index + n))
     return extra
 
 
-def _intro_flags(doc: Doc, spans: list[Candidate], title: str | None) -> set[int]:
+def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> set[int]:
     """Indices of the spans the paper itself introduces."""
     introduced: set[int] = set()
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
-    sent_bounds = [(sent.start, sent.end) for sent in doc.sents]
-    for index in _indices(doc, NAMING_WORDS | INTRO_VERBS | OWN_WORDS):
-        token = doc[index]
-        sent = doc[next((b for b in sent_bounds if b[0] <= index < b[1]), (0, len(doc)))[0]:
-                   next((b for b in sent_bounds if b[0] <= index < b[1]), (0, len(doc)))[1]]
-        words = [t.lower_ for t in doc[max(sent.start, index - 6):index]]
-        if True:
-            lower = token.lower_
-            if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
-                # the first candidate within the next 12 tokens of the sentence
-                for start in starts:
-                    if token.i < start <= min(token.i + 12, sent.end - 1):
+    lowers, n = t.lowers, len(t.words)
+    for index in _indices(t, _INTRO_WORDS):
+        sent_start, sent_end = t.sent_start[index], t.sent_end[index]
+        words = lowers[max(sent_start, index - 6):index]
+        lower = lowers[index]
+        if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
+            # the first candidate within the next 12 tokens of the sentence
+            for start in starts:
+                if index < start <= min(index + 12, sent_end - 1):
+                    introduced.add(by_start[start])
+                    break
+        if lower in OWN_WORDS:
+            # "our X", "our proposed X", "the resulting model, X"
+            for start in starts:
+                if index < start <= index + 3 and start < sent_end:
+                    between = lowers[index + 1:start]
+                    if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
                         introduced.add(by_start[start])
-                        break
-            if lower in OWN_WORDS:
-                # "our X", "our proposed X", "the resulting model, X"
-                for start in starts:
-                    if token.i < start <= token.i + 3 and start < sent.end:
-                        between = [t.lower_ for t in doc[token.i + 1:start]]
-                        if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
-                            introduced.add(by_start[start])
-                        break
+                    break
     for i, cand in enumerate(spans):
         end = cand.end
-        if (end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an")
-                and doc[end + 2].lower_ in ("new", "novel")):
+        if (end + 2 < n and t.words[end] == "," and lowers[end + 1] in ("a", "an")
+                and lowers[end + 2] in ("new", "novel")):
             introduced.add(i)
     if title and ":" in title:
         prefix = name_key(title.split(":", 1)[0])
         for i, cand in enumerate(spans):
-            if name_key(doc[cand.start:cand.end].text) == prefix:
+            if _name_key(t.span_text(cand.start, cand.end)) == prefix:
                 introduced.add(i)
     return introduced
 
 
 def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
     """Final typed mentions of a doc and, for each, (source, introduced)."""
+    t = token_arrays(doc)
     cands: list[Candidate] = []
     for span in doc.spans.get(CANDIDATES_KEY, []):
-        if span.text.lower() in GENERIC_PHRASES:
+        start, end = span.start, span.end
+        if t.span_text(start, end).lower() in GENERIC_PHRASES:
             continue
-        cand = Candidate(span.start, span.end, "lexicon", label=span.label_, key=span.id_ or None, kind="lexicon")
-        if span.label_ == "Model":
-            cand.end = extend_model_name(doc, span.start, span.end)
-            if cand.end != span.end:  # "LLaMA 65B" is its own entity, not LLaMA
+        label = span.label_
+        cand = Candidate(start, end, "lexicon", label=label, key=span.id_ or None, kind="lexicon")
+        if label == "Model":
+            cand.end = extend_model_name(t, start, end)
+            if cand.end != end:  # "LLaMA 65B" is its own entity, not LLaMA
                 cand.key = None
         cands.append(cand)
     for span in doc.spans.get(SHAPES_KEY, []):
-        end = extend_model_name(doc, span.start, span.end) if span.label_ in ("digit", "camel") else span.end
-        cands.append(Candidate(span.start, end, "shape", kind=span.label_))
+        kind = span.label_
+        end = extend_model_name(t, span.start, span.end) if kind in ("digit", "camel") else span.end
+        cands.append(Candidate(span.start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    for long_span, short_span in _abbreviation_spans(doc):
-        if is_generic_long_form(long_span.text):
+    for (long_start, long_end), short_index in _abbreviation_spans(doc, t):
+        long_text = t.span_text(long_start, long_end)
+        if is_generic_long_form(long_text):
             continue
-        label = head_type([t.text for t in long_span])
-        cands.append(Candidate(long_span.start, long_span.end, "abbreviation", label=label, kind="long"))
-        abbreviation_links.append((name_key(long_span.text), name_key(short_span.text)))
-        for index in _indices(doc, {short_span.text}, "ORTH"):
+        label = head_type(t.words[long_start:long_end])
+        cands.append(Candidate(long_start, long_end, "abbreviation", label=label, kind="long"))
+        short_text = t.words[short_index]
+        abbreviation_links.append((name_key(long_text), name_key(short_text)))
+        for index in _indices(t, {short_text}, "ORTH"):
             cands.append(Candidate(index, index + 1, "abbreviation", label=label, kind="short"))
-    cands.extend(context_name_candidates(doc))
-    cands.extend(title_name_candidates(doc, title))
+    cands.extend(context_name_candidates(t))
+    cands.extend(title_name_candidates(t, title))
     lexicon_by_start = {c.start: c for c in cands if c.source == "lexicon"}
     for cand in cands:
         inner = lexicon_by_start.get(cand.start)
         if cand.source == "shape" and inner is not None and cand.end > inner.end:
             cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
     lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
-    for cand in lowercase_head_candidates(doc):
+    for cand in lowercase_head_candidates(t):
         inner = lexicon_by_end.get(cand.end)
         if inner is not None and inner.start > cand.start:
             cand.label = inner.label  # "few-shot continual learning" is typed like "continual learning"
         cands.append(cand)
 
     chosen = _select(cands)
-    chosen = sorted(chosen + propagate(doc, chosen), key=lambda c: c.start)
+    chosen = sorted(chosen + propagate(t, chosen), key=lambda c: c.start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
         group_of[short_key] = group_of.get(long_key, long_key)
-    texts = [doc[c.start:c.end].text for c in chosen]
+    texts = [t.span_text(c.start, c.end) for c in chosen]
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cand in enumerate(chosen):
-        key = name_key(texts[i])
+        key = _name_key(texts[i])
         groups[group_of.get(key, key)].append(i)
     for i, cand in enumerate(chosen):
         if cand.source != "shape" and cand.label:
             cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
-        cue = context_type(doc, cand.start, cand.end)
+        cue = context_type(t, cand.start, cand.end)
         if cue:
             cand.add(cue, EVIDENCE_WEIGHT["context"])
         if cand.source == "shape" and cand.kind != "caps":
@@ -498,7 +508,7 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             else:
                 guess = shape_type(texts[i]) or ("Model" if cand.kind in ("digit", "camel") else "")
                 cand.add(guess, EVIDENCE_WEIGHT["shape"])
-    introduced = _intro_flags(doc, chosen, title)
+    introduced = _intro_flags(t, chosen, title)
 
     ents: list[Span] = []
     meta: dict[tuple[int, int], tuple[str, bool]] = {}
@@ -523,29 +533,32 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         source = min(sources, key=SOURCE_PRIORITY.__getitem__)
         if source == "head" and votes.get(label, 0.0) < 1.0:
             continue
-        if doc[chosen[members[0]].start:chosen[members[0]].end].text.lower() in GENERIC_PHRASES:
+        if texts[members[0]].lower() in GENERIC_PHRASES:
             continue
         first = min(members, key=lambda i: chosen[i].start)
-        surfaces = {name_key(texts[i]) for i in members}
+        surfaces = {_name_key(texts[i]) for i in members}
         for i in members:
             cand = chosen[i]
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
             # as written ("summarization", not "text summarization")
-            key = cand.key if cand.key and name_key(cand.key) in surfaces else None
+            key = cand.key if cand.key and _name_key(cand.key) in surfaces else None
             ents.append(Span(doc, cand.start, cand.end, label=label, span_id=key or ""))
             meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
                                             group_intro and i == first)
     return sorted(ents, key=lambda s: s.start), meta
 
 
-def _abbreviation_spans(doc: Doc) -> list[tuple[Span, Span]]:
+def _abbreviation_spans(doc: Doc, t: TokenArrays) -> list[tuple[tuple[int, int], int]]:
+    """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
     for abbreviation in doc._.kg_abbreviations:
         long_span = doc.char_span(abbreviation.start, abbreviation.start + len(abbreviation.long),
                                   alignment_mode="expand")
-        short_tokens = _indices(doc, {abbreviation.short}, "ORTH")
-        if long_span is not None and short_tokens:
-            pairs.append((long_span, doc[short_tokens[0]:short_tokens[0] + 1]))
+        if long_span is None:
+            continue
+        short_tokens = _indices(t, {abbreviation.short}, "ORTH")
+        if short_tokens:
+            pairs.append(((long_span.start, long_span.end), short_tokens[0]))
     return pairs
 
 
