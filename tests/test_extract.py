@@ -121,3 +121,20 @@ def test_extract_mention_sentence_is_span_sent(nlp):
         mention = span_to_mention(ent, "d")
         assert (mention.sent_start, mention.sent_end) == (ent.sent.start_char, ent.sent.end_char)
         assert (mention.start, mention.end, mention.text) == (ent.start_char, ent.end_char, ent.text)
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("We report Hits@50 and nDCG@10 on the test split.", "Hits@50", "Metric"),
+    ("Results on the SQuAD v1.1 benchmark are strong.", "SQuAD v1.1", "Dataset"),
+    ("We leverage transfer learning for summarization.", "transfer learning", "Method"),
+])
+def test_extract_quality_round2(nlp, text, name, label):
+    assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text,not_name", [
+    ("Such methods improve fine-tuning of small models.", "improve fine-tuning"),
+    ("Prior work used an equal hyperparameter optimization budget.", "equal hyperparameter optimization"),
+])
+def test_extract_no_leading_verbs_or_adjectives(nlp, text, not_name):
+    assert not_name not in {ent.text for ent in nlp(text).ents}

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from ..normalize import name_key
 from .tokens import TokenArrays, token_arrays
 from .patterns import (
-    APPOSITIVE_HEADS, CAMEL_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
+    ACRONYM_WORD_SHAPE, APPOSITIVE_HEADS, CAMEL_SHAPE, DATA_VERSION_TOKEN, METRIC_AT_SHAPE, PHRASE_NAME_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
     MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
     VARIANT_WORDS, VERSION_TOKEN, WEAK_HEADS,
@@ -48,6 +48,8 @@ def shape_kind(text: str) -> str | None:
     """
     if text.lower() in NOT_NAMES or len(text) < 2 or text.lower().startswith("covid"):
         return None
+    if METRIC_AT_SHAPE.match(text):
+        return "metric"
     if MODEL_DIGIT_SHAPE.match(text):
         # letter + 2-4 digits only is hardware or an identifier (A100, V100, Q1), not a model
         if len(text) <= 5 and text[0].isupper() and text[1:].isdigit():
@@ -57,6 +59,10 @@ def shape_kind(text: str) -> str | None:
         return "camel"
     if CAPS_SHAPE.match(text) and sum(c.isalpha() for c in text) >= 2:
         return "caps"
+    if ACRONYM_WORD_SHAPE.match(text):
+        return "camel"
+    if PHRASE_NAME_SHAPE.match(text):
+        return "caps"  # Needle-in-a-Haystack, Mixture-of-Depths: typed only by evidence
     if "-" in text[1:] and text[0].isalpha() and family_prefix(text):
         return "digit"  # a known family with a variant suffix: Swin-T, Whisper-small
     return None
@@ -113,6 +119,8 @@ def shape_type(text: str) -> str:
         return "Model"
     if SIZE_TOKEN.match(text.rsplit("-", 1)[-1]) and "-" in text:
         return "Model"
+    if lowered.endswith(("pruner", "sampler", "optimizer", "search", "-rank", "ranking")):
+        return "Method"
     if lowered.endswith(("align", "attention", "decoding", "prompt", "prompting", "tuning", "search", "merging",
                          "norm", "sampling", "former", "distill", "opt", "lora", "rl")):
         return "Method"
@@ -249,11 +257,23 @@ def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     return end
 
 
+def extend_version(t: TokenArrays, start: int, end: int) -> int:
+    """End of a dataset or tool name followed by its version, edition or year: "SQuAD v1.1", "The Stack v2",
+    "Common Voice 11.0", "i2b2 2010". A bare decimal or year is not taken before "%" or a unit."""
+    if end < len(t.words) and DATA_VERSION_TOKEN.match(t.words[end]):
+        after = t.lowers[end + 1] if end + 1 < len(t.lowers) else ""
+        if t.words[end][:1] in "vV" or after not in ("%", "points", "times", "percent", "tokens", "billion",
+                                                      "million", "hours", "k", "m", "b", "x"):
+            return end + 1
+    return end
+
+
 _ING_ED_MODIFIERS = frozenset({
     "learning", "sampling", "fine-tuning", "processing", "reasoning", "understanding", "answering", "parsing",
     "tagging", "labeling", "modeling", "modelling", "embedding", "matching", "ranking", "filtering",
     "clustering", "speed", "shared", "supervised", "self-supervised", "weakly-supervised", "semi-supervised",
-    "unsupervised", "grained", "knowledge-grounded", "retrieval-augmented"})
+    "unsupervised", "grained", "knowledge-grounded", "retrieval-augmented", "boosted", "controlled",
+    "conditioned", "conditional", "gated", "distributed", "federated", "curriculum"})
 
 
 _TRAILING_GENERIC = frozenset({"method", "approach", "scheme", "framework", "technique", "algorithm", "strategy",
@@ -452,12 +472,16 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cand = Candidate(start, end, "lexicon", label=label, key=span.id_ or None, kind="lexicon")
         if label == "Model":
             cand.end = extend_model_name(t, start, end)
-            if cand.end != end:  # "LLaMA 65B" is its own entity, not LLaMA
-                cand.key = None
+        elif label in ("Dataset", "Method"):
+            cand.end = extend_version(t, start, end)
+        if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
+            cand.key = None
         cands.append(cand)
     for span in doc.spans.get(SHAPES_KEY, []):
         kind = span.label_
         end = extend_model_name(t, span.start, span.end) if kind in ("digit", "camel") else span.end
+        if end == span.end and kind in ("caps", "camel", "digit"):
+            end = extend_version(t, span.start, end)
         cands.append(Candidate(span.start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
@@ -502,7 +526,9 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cue = context_type(t, cand.start, cand.end)
         if cue:
             cand.add(cue, EVIDENCE_WEIGHT["context"])
-        if cand.source == "shape" and cand.kind != "caps":
+        if cand.kind == "metric" or METRIC_AT_SHAPE.match(texts[i]):
+            cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
+        elif cand.source == "shape" and cand.kind != "caps":
             if family_prefix(texts[i]):
                 cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
             else:
