@@ -138,3 +138,19 @@ def test_extract_quality_round2(nlp, text, name, label):
 ])
 def test_extract_no_leading_verbs_or_adjectives(nlp, text, not_name):
     assert not_name not in {ent.text for ent in nlp(text).ents}
+
+
+def test_extract_coordination_carries_the_type(nlp):
+    doc = nlp("We evaluate on MMLU, HellaSwag and Zorblat. On GSM8K, Zorblat improves.")
+    labels = {(ent.text, ent.label_) for ent in doc.ents}
+    assert ("Zorblat", "Dataset") in labels
+
+
+def test_extract_list_does_not_run_past_its_conjunction(nlp):
+    doc = nlp("On MMLU, HellaSwag and GSM8K, Quuxify improves accuracy.")
+    assert ("Quuxify", "Dataset") not in {(ent.text, ent.label_) for ent in doc.ents}
+
+
+def test_extract_task_phrase_before_benchmark_stays_task(nlp):
+    doc = nlp("It beats GPT-3.5 on the GSM8K math word reasoning benchmark.")
+    assert ("math word reasoning", "Dataset") not in {(ent.text, ent.label_) for ent in doc.ents}

@@ -511,6 +511,9 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
 
     chosen = _select(cands)
     chosen = sorted(chosen + propagate(t, chosen), key=lambda c: c.start)
+    for cand in chosen:
+        _add_evidence(t, cand)
+    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=lambda c: c.start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
@@ -520,20 +523,6 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
     for i, cand in enumerate(chosen):
         key = _name_key(texts[i])
         groups[group_of.get(key, key)].append(i)
-    for i, cand in enumerate(chosen):
-        if cand.source != "shape" and cand.label:
-            cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
-        cue = context_type(t, cand.start, cand.end)
-        if cue:
-            cand.add(cue, EVIDENCE_WEIGHT["context"])
-        if cand.kind == "metric" or METRIC_AT_SHAPE.match(texts[i]):
-            cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
-        elif cand.source == "shape" and cand.kind != "caps":
-            if family_prefix(texts[i]):
-                cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
-            else:
-                guess = shape_type(texts[i]) or ("Model" if cand.kind in ("digit", "camel") else "")
-                cand.add(guess, EVIDENCE_WEIGHT["shape"])
     introduced = _intro_flags(t, chosen, title)
 
     ents: list[Span] = []
@@ -572,6 +561,140 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
                                             group_intro and i == first)
     return sorted(ents, key=lambda s: s.start), meta
+
+
+def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
+    """Typing evidence of one candidate from its source, its context and its shape."""
+    text = t.span_text(cand.start, cand.end)
+    if cand.source != "shape" and cand.label:
+        cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
+    cue = context_type(t, cand.start, cand.end)
+    if cue and not (cue == "Dataset" and cand.source == "head" and cand.label == "Task"):
+        # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
+        cand.add(cue, EVIDENCE_WEIGHT["context"])
+    if cand.kind == "metric" or METRIC_AT_SHAPE.match(text):
+        cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
+    elif cand.source == "shape" and cand.kind != "caps":
+        if family_prefix(text):
+            cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
+        else:
+            guess = shape_type(text) or ("Model" if cand.kind in ("digit", "camel") else "")
+            cand.add(guess, EVIDENCE_WEIGHT["shape"])
+
+
+_LIST_SEPARATORS = frozenset({(",",), ("and",), ("or",), (",", "and"), (",", "or")})
+_STRONG_SOURCES = frozenset({"lexicon", "context", "abbreviation"})
+
+
+def _strong_type(cand: Candidate) -> str:
+    """The type a candidate's trusted evidence (lexicon, context, abbreviation) gives, or ""."""
+    if cand.source in _STRONG_SOURCES and cand.label:
+        return cand.label
+    if cand.evidence and max(cand.evidence.values()) >= EVIDENCE_WEIGHT["context"]:
+        return max(sorted(cand.evidence), key=cand.evidence.__getitem__)
+    return ""
+
+
+def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
+    """Coordination carries a type across a list: in "on GLUE, Foo and Bar" or "outperforms GCN, GAT and
+    GPR-GNN", members with only shape evidence get the list's type, and capitalised words in list positions
+    become candidates of that type. A metric followed by "on X" ("31.2 mIoU on X") is Dataset evidence for X.
+
+    The list's type is the one its typed members agree on (Model and Method lists stay Model/Method as
+    typed). Adds evidence to `chosen` in place and returns the new candidates.
+    """
+    by_end = {c.end: c for c in chosen}
+    taken = {i for c in chosen for i in range(c.start, c.end)}
+    for cand in chosen:  # "mIoU on X", "top-1 accuracy on X"
+        prev = by_end.get(cand.start - 1)
+        if cand.start >= 1 and t.lowers[cand.start - 1] == "on" and prev is not None \
+                and _strong_type(prev) == "Metric" and cand.source != "lexicon":
+            cand.add("Dataset", EVIDENCE_WEIGHT["context"])
+    # chains of candidates joined by list separators
+    # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
+    chains: list[list[Candidate]] = []
+    closed: list[bool] = []
+    for cand in sorted(chosen, key=lambda c: c.start):
+        if chains and not closed[-1] and _separator(t, chains[-1][-1].end, cand.start):
+            chains[-1].append(cand)
+            closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
+        else:
+            chains.append([cand])
+            closed.append(False)
+    new: list[Candidate] = []
+    for chain, is_closed in zip(chains, closed):
+        types = {_strong_type(c) for c in chain} - {""}
+        if len(types) != 1:
+            continue
+        label = types.pop()
+        if label in ("Task", "Metric"):
+            continue  # lower-case phrases in lists are found by their heads
+        members = list(chain)
+        # extend the chain over uncovered capitalised words on both sides, up to its conjunction
+        for direction in (1, -1):
+            edge = members[-1] if direction == 1 else members[0]
+            while True:
+                if direction == 1 and is_closed:
+                    break
+                found = _list_neighbour(t, edge, direction, taken)
+                if found is None or direction == -1 and is_closed and _is_conjunction(t, found[1], edge.start):
+                    break
+                if direction == 1:
+                    is_closed = _is_conjunction(t, edge.end, found[0])
+                cand = Candidate(found[0], found[1], "context", label=label, kind="list")
+                cand.add(label, EVIDENCE_WEIGHT["context"])
+                taken.update(range(found[0], found[1]))
+                new.append(cand)
+                members.append(cand) if direction == 1 else members.insert(0, cand)
+                edge = cand
+        if not is_closed:
+            new = new[:len(new) - (len(members) - len(chain))]  # no conjunction: not clearly a list
+            continue
+        for cand in chain:
+            if cand.source == "shape" and not _strong_type(cand):
+                cand.add(label, EVIDENCE_WEIGHT["context"])
+    return new
+
+
+def _is_conjunction(t: TokenArrays, end: int, start: int) -> bool:
+    return t.lowers[start - 1] in ("and", "or")
+
+
+def _separator(t: TokenArrays, end: int, start: int) -> bool:
+    return 0 < start - end <= 2 and tuple(t.lowers[end:start]) in _LIST_SEPARATORS
+
+
+def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: set[int]) -> tuple[int, int] | None:
+    """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None."""
+    n = len(t.words)
+    if direction == 1:
+        for gap in (1, 2):
+            start = edge.end + gap
+            if start < n and _separator(t, edge.end, start) and start not in taken and _is_list_name(t, start):
+                end = start + 1
+                while end < n and end - start < 3 and end not in taken and _is_list_name(t, end):
+                    end += 1
+                end = extend_version(t, start, end)
+                if any(i in taken for i in range(start, end)):
+                    return None
+                return start, end
+        return None
+    for gap in (1, 2):
+        end = edge.start - gap
+        if end > 0 and _separator(t, end, edge.start) and end - 1 not in taken and _is_list_name(t, end - 1):
+            start = end - 1
+            if t.is_sent_start[start] or (start > 0 and _is_list_name(t, start - 1)):
+                return None  # a sentence-initial word or a longer phrase: not clearly a list member
+            return start, end
+    return None
+
+
+def _is_list_name(t: TokenArrays, i: int) -> bool:
+    """A capitalised or name-shaped word that can stand for a name in a list ("Chameleon", "ogbn-arxiv")."""
+    word = t.words[i]
+    if t.is_sent_start[i] or word.lower() in LEFT_STOP or word.lower() in NOT_NAMES:
+        return False
+    return _is_name_token(t, i) or bool(re.match(r"^[a-z]+[-_][a-z0-9-]+$", word) and any(c.isdigit() or c == "-" for c in word) and word.count("-") >= 1 and len(word) >= 6 and not word.endswith(("-based", "-like")))
 
 
 def _abbreviation_spans(doc: Doc, t: TokenArrays) -> list[tuple[tuple[int, int], int]]:
