@@ -154,3 +154,17 @@ def test_extract_list_does_not_run_past_its_conjunction(nlp):
 def test_extract_task_phrase_before_benchmark_stays_task(nlp):
     doc = nlp("It beats GPT-3.5 on the GSM8K math word reasoning benchmark.")
     assert ("math word reasoning", "Dataset") not in {(ent.text, ent.label_) for ent in doc.ents}
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("We introduce a pretrained small scorer, Cappy, designed to rank outputs.", "Cappy", "Model"),
+    ("We propose SpecMix, a spectral filter that mixes components.", "SpecMix", "Method"),
+    ("Our first model, K2 DIAMOND, is a 65B LLM.", "K2 DIAMOND", "Model"),
+])
+def test_extract_named_by_context_round2(nlp, text, name, label):
+    assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}
+
+
+def test_extract_initiatives_are_not_entities(nlp):
+    doc = nlp("We present Zentrix, an initiative to open-source LLMs. The Zentrix project releases Quorbit-7B.")
+    assert "Zentrix" not in {ent.text for ent in doc.ents}

@@ -22,7 +22,7 @@ from .tokens import TokenArrays, token_arrays
 from .patterns import (
     ACRONYM_WORD_SHAPE, APPOSITIVE_HEADS, CAMEL_SHAPE, DATA_VERSION_TOKEN, METRIC_AT_SHAPE, PHRASE_NAME_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
-    MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
+    MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PROJECT_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
     VARIANT_WORDS, VERSION_TOKEN, WEAK_HEADS,
 )
 
@@ -70,8 +70,13 @@ def shape_kind(text: str) -> str | None:
 
 def shape_candidates(doc: Doc) -> list[Span]:
     """Tokens shaped like names; the label is the shape kind, typed later from evidence."""
-    return [Span(doc, i, i + 1, label=kind) for i, word in enumerate(token_arrays(doc).words)
-            if (kind := shape_kind(word)) is not None]
+    words = token_arrays(doc).words
+    spans = [Span(doc, i, i + 1, label=kind) for i, word in enumerate(words) if (kind := shape_kind(word)) is not None]
+    # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
+    spans.extend(Span(doc, i, i + 2, label="digit") for i, word in enumerate(words[:-1])
+                 if len(word) == 2 and word[0].isupper() and word[1].isdigit() and len(words[i + 1]) >= 4
+                 and words[i + 1].isalpha() and words[i + 1].isupper() and words[i + 1].lower() not in NOT_NAMES)
+    return sorted(spans, key=lambda span: (span.start, span.end))
 
 
 @Language.factory("kg_shapes", assigns=["doc.spans"], default_config={})
@@ -252,6 +257,10 @@ def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
             end += 1
         elif has_digit and text.lower().lstrip("-") in VARIANT_WORDS and text[:1].isupper():
             end += 1
+        elif (has_digit and end - start == 1 and len(text) >= 4 and text.isalpha() and text.isupper()
+              and text.lower() not in NOT_NAMES and shape_kind(words[start]) == "digit"):
+            end += 1  # "K2 DIAMOND": a release name after a short digit name
+            break
         else:
             break
     return end
@@ -378,12 +387,27 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
         elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
               and i >= 1 and lowers[i - 1] in OWN_WORDS):
             found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
+        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS and _intro_sentence(t, i)
+              and _is_name_token(t, i + 2) and not _is_name_token(t, i)
+              and _name_end(t, i + 2) < n and words[_name_end(t, i + 2)] in (",", "and", "(", ".", "designed", "that",
+                                                                          "which", "trained", "built")):
+            # "we introduce a pretrained small scorer, Cappy, designed to ..."
+            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=APPOSITIVE_HEADS.get(lower, ""),
+                                   kind="named"))
         elif (words[i + 1] == "," and _is_name_token(t, i) and i + 3 < n and lowers[i + 2] in ("a", "an")
               and (i == 0 or not _is_name_token(t, i - 1))):
             head = appositive_type(t, i + 3)
             if head:
                 found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
     return found
+
+
+def _intro_sentence(t: TokenArrays, i: int) -> bool:
+    """Whether token i follows "we <intro verb>" within its sentence (at most 12 tokens back)."""
+    start = max(t.sent_start[i], i - 12)
+    window = t.lowers[start:i]
+    return any(w in INTRO_VERBS and any(s in INTRO_SUBJECTS for s in window[max(0, k - 3):k])
+               for k, w in enumerate(window))
 
 
 def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
@@ -434,10 +458,16 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
         words = lowers[max(sent_start, index - 6):index]
         lower = lowers[index]
         if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
-            # the first candidate within the next 12 tokens of the sentence
+            # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
             for start in starts:
                 if index < start <= min(index + 12, sent_end - 1):
-                    introduced.add(by_start[start])
+                    first = by_start[start]
+                    introduced.add(first)
+                    while first + 1 < len(spans) and spans[first + 1].start == spans[first].end + 1 \
+                            and t.lowers[spans[first].end] == "and" and spans[first + 1].start < sent_end \
+                            and spans[first + 1].source in ("shape", "context"):
+                        first += 1
+                        introduced.add(first)
                     break
         if lower in OWN_WORDS:
             # "our X", "our proposed X", "the resulting model, X"
@@ -550,6 +580,8 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             continue
         if texts[members[0]].lower() in GENERIC_PHRASES:
             continue
+        if lexicon_member is None and any(_is_project(t, chosen[i].end) for i in members):
+            continue  # "the K2 project", "LLM360, an initiative to ...": initiatives are not entities
         first = min(members, key=lambda i: chosen[i].start)
         surfaces = {_name_key(texts[i]) for i in members}
         for i in members:
@@ -561,6 +593,14 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
                                             group_intro and i == first)
     return sorted(ents, key=lambda s: s.start), meta
+
+
+def _is_project(t: TokenArrays, end: int) -> bool:
+    """Whether the name ending at `end` is called a project or initiative: "X project", "X, an initiative"."""
+    after = t.lowers[end:end + 3]
+    if after and after[0] in PROJECT_WORDS:
+        return True
+    return len(after) == 3 and after[0] == "," and after[1] in ("a", "an", "the") and after[2] in PROJECT_WORDS
 
 
 def _add_evidence(t: TokenArrays, cand: Candidate) -> None:

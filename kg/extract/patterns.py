@@ -86,18 +86,25 @@ INTRO_VERBS = frozenset({"present", "propose", "introduce", "release", "develop"
                          "dubbed", "termed", "coined", "detail", "details", "describe", "unveil", "report"})
 #: subjects that make an intro verb the paper's own: "we", "this paper", "this work".
 INTRO_SUBJECTS = frozenset({"we", "paper", "work", "study", "report", "article", "here"})
+#: nouns after a name that make it an initiative, not an entity (ANNOTATION.md: "the K2 project").
+PROJECT_WORDS = frozenset({"project", "projects", "initiative", "initiatives", "effort", "consortium", "program",
+                           "programme", "organization", "organisation", "foundation", "lab", "company"})
 NAMING_WORDS = frozenset({"called", "named", "dubbed", "termed", "coined", "namely"})
 OWN_WORDS = frozenset({"our", "proposed", "resulting", "new", "novel"})
 #: appositive heads after "X, a ...": which type X has.
 APPOSITIVE_HEADS: dict[str, str] = {
     **{w: "Model" for w in ("model", "llm", "language", "chatbot", "assistant", "family", "suite of models",
-                             "transformer", "network", "encoder", "decoder", "checkpoint")},
+                             "transformer", "network", "encoder", "decoder", "checkpoint", "scorer", "classifier",
+                             "reranker", "recognizer", "parser", "tagger")},
     **{w: "Dataset" for w in ("dataset", "benchmark", "corpus", "collection", "suite", "testbed",
-                               "leaderboard", "resource")},
+                               "leaderboard", "resource", "database", "testbed")},
     **{w: "Method" for w in ("method", "approach", "framework", "technique", "algorithm", "strategy",
                               "architecture", "library", "toolkit", "system", "pipeline", "recipe", "paradigm",
                               "mechanism", "procedure", "objective", "scheme", "tool", "platform",
-                              "guideline", "guidelines", "sampler", "pruner", "optimizer", "technique")},
+                              "guideline", "guidelines", "sampler", "pruner", "optimizer", "technique", "filter",
+                              "encoding", "regularizer", "regularization", "penalty", "loss", "estimator", "operator",
+                              "layer", "module", "attack", "defense", "schedule", "initialization", "solver",
+                              "planner", "heuristic", "protocol", "extension", "mechanism", "embedding", "kernel")},
 }
 
 # --- abbreviations and generic phrases ---------------------------------------------------------
