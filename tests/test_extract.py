@@ -168,3 +168,15 @@ def test_extract_named_by_context_round2(nlp, text, name, label):
 def test_extract_initiatives_are_not_entities(nlp):
     doc = nlp("We present Zentrix, an initiative to open-source LLMs. The Zentrix project releases Quorbit-7B.")
     assert "Zentrix" not in {ent.text for ent in doc.ents}
+
+
+@pytest.mark.parametrize("text,name,not_name", [
+    ("Quantized models match full precision baselines.", None, "precision"),
+    ("We use a transformer-based model architecture.", "transformer", "transformer-based model architecture"),
+    ("We propose a method, termed Gradient-based Language Model Pruner (GBLM-Pruner), for LLMs.", "GBLM-Pruner",
+     "Gradient"),
+])
+def test_extract_base_names_and_number_formats(nlp, text, name, not_name):
+    names = {ent.text for ent in nlp(text).ents}
+    assert not_name not in names
+    assert name is None or name in names

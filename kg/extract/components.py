@@ -369,6 +369,11 @@ def _ends_name(t: TokenArrays, end: int) -> bool:
     return end >= len(t.words) or t.words[end] in _CLOSERS
 
 
+def _continues(t: TokenArrays, end: int) -> bool:
+    """Whether the name ending at `end` runs on through a split cue suffix: "Gradient" "-based" "Language ..."."""
+    return end < len(t.words) and t.words[end].startswith("-") and len(t.words[end]) > 1
+
+
 def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
@@ -380,7 +385,7 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
         lower = lowers[i]
         if i + 1 >= n:
             break
-        if lower in NAMING_WORDS and _is_name_token(t, i + 1) or (
+        if lower in NAMING_WORDS and _is_name_token(t, i + 1) and not _continues(t, _name_end(t, i + 1)) or (
                 lower in INTRO_VERBS and _is_name_token(t, i + 1) and _ends_name(t, _name_end(t, i + 1)) and any(
                     w in INTRO_SUBJECTS for w in lowers[max(0, i - 6):i])):
             found.append(Candidate(i + 1, _name_end(t, i + 1), "context", kind="named"))
@@ -490,6 +495,11 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
     return introduced
 
 
+_NUMERIC_FORMATS = frozenset({"full", "half", "mixed", "single", "double", "low", "reduced", "lower", "higher",
+                              "numerical", "arbitrary", "floating-point", "fp16", "bf16", "fp32", "int8", "int4",
+                              "4-bit", "8-bit", "16-bit", "32-bit", "low-bit"})
+
+
 def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
     """Final typed mentions of a doc and, for each, (source, introduced)."""
     t = token_arrays(doc)
@@ -499,6 +509,8 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         if t.span_text(start, end).lower() in GENERIC_PHRASES:
             continue
         label = span.label_
+        if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
+            continue  # "full precision", "mixed precision": a number format, not the metric
         cand = Candidate(start, end, "lexicon", label=label, key=span.id_ or None, kind="lexicon")
         if label == "Model":
             cand.end = extend_model_name(t, start, end)
@@ -534,6 +546,14 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
     lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
     for cand in lowercase_head_candidates(t):
+        for link in range(cand.end - 2, cand.start, -1):
+            if t.words[link] in _HEAD_LINKS and link in lexicon_by_end:
+                cand.start = link + 1  # "transformer-based model architecture": Transformer is the name
+                if cand.end - cand.start < 2 or t.lowers[cand.start] in WEAK_HEADS | {"model", "models"}:
+                    cand.start = -1  # what is left is a generic phrase
+                break
+        if cand.start < 0:
+            continue
         inner = lexicon_by_end.get(cand.end)
         if inner is not None and inner.start > cand.start:
             cand.label = inner.label  # "few-shot continual learning" is typed like "continual learning"

@@ -146,7 +146,7 @@ decoding sampling attention pruning quantization distillation tuning fine-tuning
 regularization normalization interpolation merging encoding embedding embeddings augmentation adaptation
 prompting search learning training pretraining pre-training networks network architecture mechanism
 algorithm framework method approach technique scheme strategy objective loss descent propagation
-dropout pooling convolution transformer autoencoder encoder decoder parallelism checkpointing caching
+parametrization parameterization dropout pooling convolution transformer autoencoder encoder decoder parallelism checkpointing caching
 sampler pruner optimizer tokenizer retriever deduplication binarization sparsification specialization
 """.split())
 DATASET_HEADS = frozenset({"dataset", "corpus", "benchmark", "bench", "collection", "suite", "treebank",
