@@ -180,3 +180,11 @@ def test_extract_base_names_and_number_formats(nlp, text, name, not_name):
     names = {ent.text for ent in nlp(text).ents}
     assert not_name not in names
     assert name is None or name in names
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("The resulting datasets, named Zorbix-SFT, will be released.", "Zorbix-SFT", "Dataset"),
+    ("We present Quillo, a lightweight and user-friendly tool for training.", "Quillo", "Method"),
+])
+def test_extract_naming_noun_types_the_name(nlp, text, name, label):
+    assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}

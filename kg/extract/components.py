@@ -215,6 +215,8 @@ def appositive_type(t: TokenArrays, start: int) -> str:
     head = ""
     for i in range(start, min(start + 8, len(t.words))):
         lower = t.lowers[i]
+        if lower in ("and", "or") and head not in APPOSITIVE_HEADS:
+            continue  # "a lightweight and user-friendly tool": adjectives joined before the head
         if lower in _NP_END or t.is_punct[i] and t.words[i] not in ("-",):
             break
         head = lower
@@ -369,6 +371,16 @@ def _ends_name(t: TokenArrays, end: int) -> bool:
     return end >= len(t.words) or t.words[end] in _CLOSERS
 
 
+def _noun_before(t: TokenArrays, i: int) -> str:
+    """The type of a naming word's noun: "the resulting datasets, named X" -> Dataset; else ""."""
+    for j in range(i - 1, max(t.sent_start[i], i - 3) - 1, -1):
+        lower = t.lowers[j]
+        if lower in (",", "a", "an", "the"):
+            continue
+        return CUE_NOUNS.get(lower) or APPOSITIVE_HEADS.get(lower, "")
+    return ""
+
+
 def _continues(t: TokenArrays, end: int) -> bool:
     """Whether the name ending at `end` runs on through a split cue suffix: "Gradient" "-based" "Language ..."."""
     return end < len(t.words) and t.words[end].startswith("-") and len(t.words[end]) > 1
@@ -388,7 +400,7 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
         if lower in NAMING_WORDS and _is_name_token(t, i + 1) and not _continues(t, _name_end(t, i + 1)) or (
                 lower in INTRO_VERBS and _is_name_token(t, i + 1) and _ends_name(t, _name_end(t, i + 1)) and any(
                     w in INTRO_SUBJECTS for w in lowers[max(0, i - 6):i])):
-            found.append(Candidate(i + 1, _name_end(t, i + 1), "context", kind="named"))
+            found.append(Candidate(i + 1, _name_end(t, i + 1), "context", label=_noun_before(t, i), kind="named"))
         elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
               and i >= 1 and lowers[i - 1] in OWN_WORDS):
             found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
