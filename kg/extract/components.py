@@ -219,7 +219,8 @@ def appositive_type(t: TokenArrays, start: int) -> str:
             continue  # "a lightweight and user-friendly tool": adjectives joined before the head
         if lower in _NP_END or t.is_punct[i] and t.words[i] not in ("-",):
             break
-        head = lower
+        if lower in APPOSITIVE_HEADS or head not in APPOSITIVE_HEADS:
+            head = lower  # "a ... tool crafted to ...": the last head noun, not a trailing participle
     return APPOSITIVE_HEADS.get(head, "")
 
 
