@@ -140,6 +140,7 @@ answering retrieval extraction parsing prediction forecasting estimation trackin
 understanding completion synthesis recommendation tagging labeling labelling verification identification
 localization localisation inpainting denoising super-resolution matching alignment retrieval linking
 resolution disambiguation simplification correction editing grounding navigation planning control
+debugging mining rewriting paraphrasing transcription diarization imputation repair
 """.split())
 METHOD_HEADS = frozenset("""
 decoding sampling attention pruning quantization distillation tuning fine-tuning finetuning optimization
@@ -175,6 +176,7 @@ conduct provide enable address tackle solve handle combine integrate incorporate
 mitigate alleviate avoid prevent guide steer unlock empower ensure maintain preserve retain achieve attain
 lightweight inconsistent equal minimal maximal larger smaller faster slower simpler cheaper naive automate
 existing generic unified holistic scalable flexible practical principled systematic careful extensive
+moderate exploratory
 """.split())
 #: head words too generic to make a lower-case name on their own ("predominant algorithm").
 WEAK_HEADS = frozenset("""
