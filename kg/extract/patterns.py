@@ -74,6 +74,10 @@ CUE_BEFORE: dict[tuple[str, ...], str] = {
     ("fine-tuned",): "Model", ("fine-tuning",): "Model", ("finetuning",): "Model", ("fine-tune",): "Model",
     ("instruction-tuned",): "Model", ("distilled", "from"): "Model",
     ("built", "on"): "Model", ("built", "upon"): "Model", ("initialized", "from"): "Model",
+    ("methods", "such", "as"): "Method", ("algorithms", "such", "as"): "Method",
+    ("techniques", "such", "as"): "Method", ("methods", "like"): "Method", ("models", "like"): "Model",
+    ("datasets", "like"): "Dataset", ("datasets", "from"): "Dataset", ("tasks", "from"): "Dataset",
+    ("benchmarks", "from"): "Dataset", ("evaluate", "on"): "Dataset", ("train", "on"): "Dataset",
     ("such", "as"): "", ("including",): "", ("e.g.", ","): "", ("like",): "",
 }
 #: verbs whose object the paper itself introduces: "we propose X".
