@@ -597,7 +597,8 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
                 votes[label] += weight
         lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
         # a name the lexicon already knows is prior work, not what this paper introduces
-        group_intro = lexicon_member is None and any(i in introduced for i in members)
+        group_intro = lexicon_member is None and any(i in introduced for i in members) \
+            and not any(chosen[i].source == "shape" and family_prefix(texts[i]) for i in members)
         if lexicon_member is not None:
             label = lexicon_member.label
         elif votes:
