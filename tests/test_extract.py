@@ -98,3 +98,93 @@ def test_extract_helpers():
     assert is_generic_long_form("Large Language Models") and not is_generic_long_form("Position Interpolation")
     assert family_prefix("Vicuna-13B") == "vicuna"
     assert is_case_sensitive("Falcon") and not is_case_sensitive("LLaMA")
+
+
+def test_extract_token_arrays_match_the_doc(nlp):
+    from kg.extract.tokens import token_arrays
+
+    doc = nlp("We present Foo-7B (F7). It beats GPT-4 on MMLU.  Done")
+    t = token_arrays(doc)
+    assert t.words == [token.text for token in doc]
+    assert t.lowers == [token.lower_ for token in doc]
+    assert t.text == doc.text
+    assert [(t.sent_start[i], t.sent_end[i]) for i in range(len(doc))] == \
+        [(token.sent.start, token.sent.end) for token in doc]
+    assert t.span_text(2, 5) == doc[2:5].text
+
+
+def test_extract_mention_sentence_is_span_sent(nlp):
+    doc = nlp("We train Foo-7B. It beats GPT-4 on MMLU.")
+    from kg.extract.mentions import span_to_mention
+
+    for ent in doc.ents:
+        mention = span_to_mention(ent, "d")
+        assert (mention.sent_start, mention.sent_end) == (ent.sent.start_char, ent.sent.end_char)
+        assert (mention.start, mention.end, mention.text) == (ent.start_char, ent.end_char, ent.text)
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("We report Hits@50 and nDCG@10 on the test split.", "Hits@50", "Metric"),
+    ("Results on the SQuAD v1.1 benchmark are strong.", "SQuAD v1.1", "Dataset"),
+    ("We leverage transfer learning for summarization.", "transfer learning", "Method"),
+])
+def test_extract_quality_round2(nlp, text, name, label):
+    assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text,not_name", [
+    ("Such methods improve fine-tuning of small models.", "improve fine-tuning"),
+    ("Prior work used an equal hyperparameter optimization budget.", "equal hyperparameter optimization"),
+])
+def test_extract_no_leading_verbs_or_adjectives(nlp, text, not_name):
+    assert not_name not in {ent.text for ent in nlp(text).ents}
+
+
+def test_extract_coordination_carries_the_type(nlp):
+    doc = nlp("We evaluate on MMLU, HellaSwag and Zorblat. On GSM8K, Zorblat improves.")
+    labels = {(ent.text, ent.label_) for ent in doc.ents}
+    assert ("Zorblat", "Dataset") in labels
+
+
+def test_extract_list_does_not_run_past_its_conjunction(nlp):
+    doc = nlp("On MMLU, HellaSwag and GSM8K, Quuxify improves accuracy.")
+    assert ("Quuxify", "Dataset") not in {(ent.text, ent.label_) for ent in doc.ents}
+
+
+def test_extract_task_phrase_before_benchmark_stays_task(nlp):
+    doc = nlp("It beats GPT-3.5 on the GSM8K math word reasoning benchmark.")
+    assert ("math word reasoning", "Dataset") not in {(ent.text, ent.label_) for ent in doc.ents}
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("We introduce a pretrained small scorer, Cappy, designed to rank outputs.", "Cappy", "Model"),
+    ("We propose SpecMix, a spectral filter that mixes components.", "SpecMix", "Method"),
+    ("Our first model, K2 DIAMOND, is a 65B LLM.", "K2 DIAMOND", "Model"),
+])
+def test_extract_named_by_context_round2(nlp, text, name, label):
+    assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}
+
+
+def test_extract_initiatives_are_not_entities(nlp):
+    doc = nlp("We present Zentrix, an initiative to open-source LLMs. The Zentrix project releases Quorbit-7B.")
+    assert "Zentrix" not in {ent.text for ent in doc.ents}
+
+
+@pytest.mark.parametrize("text,name,not_name", [
+    ("Quantized models match full precision baselines.", None, "precision"),
+    ("We use a transformer-based model architecture.", "transformer", "transformer-based model architecture"),
+    ("We propose a method, termed Gradient-based Language Model Pruner (GBLM-Pruner), for LLMs.", "GBLM-Pruner",
+     "Gradient"),
+])
+def test_extract_base_names_and_number_formats(nlp, text, name, not_name):
+    names = {ent.text for ent in nlp(text).ents}
+    assert not_name not in names
+    assert name is None or name in names
+
+
+@pytest.mark.parametrize("text,name,label", [
+    ("The resulting datasets, named Zorbix-SFT, will be released.", "Zorbix-SFT", "Dataset"),
+    ("We present Quillo, a lightweight and user-friendly tool for training.", "Quillo", "Method"),
+])
+def test_extract_naming_noun_types_the_name(nlp, text, name, label):
+    assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}

@@ -24,6 +24,8 @@ def tokenizer_nlp():
     ("Qwen2.5-7B-Instruct", ["Qwen2.5-7B-Instruct"]),
     ("ResNet-50", ["ResNet-50"]),
     ("ViT-L/14", ["ViT-L/14"]),
+    ("LoRA/QLoRA", ["LoRA", "/", "QLoRA"]),
+    ("TCP/IP", ["TCP/IP"]),
     ("GPT-4o", ["GPT-4o"]),
     ("o1-mini", ["o1-mini"]),
     ("K2-65B", ["K2-65B"]),

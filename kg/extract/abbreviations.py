@@ -1,11 +1,11 @@
 """Abbreviation definitions in text: "Position Interpolation (PI)" (after Schwartz & Hearst, 2003)."""
 from __future__ import annotations
 
-import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import Abbreviation
+from .tokens import TokenArrays, token_arrays
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=())
@@ -58,33 +58,34 @@ def best_long_form(short: str, candidate: str) -> str | None:
     return long_form
 
 
-def _open_parens(doc: Doc) -> list:
-    """The "(" tokens of a doc, found on the ORTH array (no Token object per token)."""
-    if "(" not in doc.text:
+def _open_parens(t: TokenArrays) -> list[int]:
+    """Indices of the "(" tokens of a doc."""
+    if "(" not in t.text:
         return []
-    orth = doc.to_array("ORTH")
-    return [doc[int(i)] for i in numpy.nonzero(orth == doc.vocab.strings["("])[0]]
+    return [i for i, word in enumerate(t.words) if word == "("]
 
 
 def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
     """(long form span, short form span) pairs for every "long form (SF)" in the doc."""
     pairs = []
-    for token in _open_parens(doc):
-        if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+    t = token_arrays(doc)
+    words = t.words
+    for i in _open_parens(t):
+        if i + 2 >= len(words) or words[i + 2] != ")":
             continue
-        short = doc[token.i + 1]
-        if not is_short_form(short.text):
+        short = words[i + 1]
+        if not is_short_form(short):
             continue
-        window_start = max(token.sent.start if doc.has_annotation("SENT_START") else 0,
-                           token.i - max_words)
-        window = doc[window_start:token.i]
-        long_text = best_long_form(short.text, window.text)
+        window_start = max(t.sent_start[i], i - max_words)
+        if window_start >= i:
+            continue  # an empty window has no long form
+        long_text = best_long_form(short, t.span_text(window_start, i))
         if long_text is None:
             continue
-        long_start_char = window.end_char - len(long_text)
-        long_span = doc.char_span(long_start_char, window.end_char, alignment_mode="expand")
+        window_end_char = t.end_char(i)
+        long_span = doc.char_span(window_end_char - len(long_text), window_end_char, alignment_mode="expand")
         if long_span is not None:
-            pairs.append((long_span, doc[short.i:short.i + 1]))
+            pairs.append((long_span, doc[i + 1:i + 2]))
     pairs.extend(find_reversed_abbreviations(doc, max_words=max_words))
     return pairs
 
@@ -93,16 +94,18 @@ def find_reversed_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[
     """Pairs for "SF (long form)", e.g. "ARIC (Activity Recognition In Classroom)": the whole text in
     parentheses must be the long form of the token before them."""
     pairs = []
-    for token in _open_parens(doc):
-        if token.i == 0 or not is_short_form(doc[token.i - 1].text):
+    t = token_arrays(doc)
+    words = t.words
+    for i in _open_parens(t):
+        if i == 0 or not is_short_form(words[i - 1]):
             continue
-        close = next((t.i for t in doc[token.i + 1:token.i + 2 + max_words] if t.text == ")"), None)
-        if close is None or close - token.i < 3:
+        close = next((j for j in range(i + 1, min(i + 2 + max_words, len(words))) if words[j] == ")"), None)
+        if close is None or close - i < 3:
             continue
-        inside = doc[token.i + 1:close]
-        short = doc[token.i - 1]
-        if best_long_form(short.text, inside.text) == inside.text and inside[0].text[:1].lower() == short.text[:1].lower():
-            pairs.append((inside, doc[short.i:short.i + 1]))
+        inside = t.span_text(i + 1, close)
+        short = words[i - 1]
+        if best_long_form(short, inside) == inside and words[i + 1][:1].lower() == short[:1].lower():
+            pairs.append((doc[i + 1:close], doc[i - 1:i]))
     return pairs
 
 

@@ -18,10 +18,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalize import name_key
+from .tokens import TokenArrays, token_arrays
 from .patterns import (
-    APPOSITIVE_HEADS, CAMEL_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
+    ACRONYM_WORD_SHAPE, APPOSITIVE_HEADS, CAMEL_SHAPE, DATA_VERSION_TOKEN, METRIC_AT_SHAPE, PHRASE_NAME_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
-    MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
+    MODEL_DIGIT_SHAPE, NAMING_WORDS, NOT_NAMES, OWN_WORDS, PROJECT_WORDS, PREPOSITIONS_IN_NAMES, SIZE_TOKEN, TASK_HEADS,
     VARIANT_WORDS, VERSION_TOKEN, WEAK_HEADS,
 )
 
@@ -38,6 +39,7 @@ if not Doc.has_extension("kg_title"):
 
 
 # --- shapes ----------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)
 def shape_kind(text: str) -> str | None:
     """Which name shape a token has: "digit", "camel", "caps" or None.
 
@@ -46,6 +48,8 @@ def shape_kind(text: str) -> str | None:
     """
     if text.lower() in NOT_NAMES or len(text) < 2 or text.lower().startswith("covid"):
         return None
+    if METRIC_AT_SHAPE.match(text):
+        return "metric"
     if MODEL_DIGIT_SHAPE.match(text):
         # letter + 2-4 digits only is hardware or an identifier (A100, V100, Q1), not a model
         if len(text) <= 5 and text[0].isupper() and text[1:].isdigit():
@@ -55,6 +59,10 @@ def shape_kind(text: str) -> str | None:
         return "camel"
     if CAPS_SHAPE.match(text) and sum(c.isalpha() for c in text) >= 2:
         return "caps"
+    if ACRONYM_WORD_SHAPE.match(text):
+        return "camel"
+    if PHRASE_NAME_SHAPE.match(text):
+        return "caps"  # Needle-in-a-Haystack, Mixture-of-Depths: typed only by evidence
     if "-" in text[1:] and text[0].isalpha() and family_prefix(text):
         return "digit"  # a known family with a variant suffix: Swin-T, Whisper-small
     return None
@@ -62,8 +70,13 @@ def shape_kind(text: str) -> str | None:
 
 def shape_candidates(doc: Doc) -> list[Span]:
     """Tokens shaped like names; the label is the shape kind, typed later from evidence."""
-    return [Span(doc, token.i, token.i + 1, label=kind) for token in doc
-            if (kind := shape_kind(token.text)) is not None]
+    words = token_arrays(doc).words
+    spans = [Span(doc, i, i + 1, label=kind) for i, word in enumerate(words) if (kind := shape_kind(word)) is not None]
+    # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
+    spans.extend(Span(doc, i, i + 2, label="digit") for i, word in enumerate(words[:-1])
+                 if len(word) == 2 and word[0].isupper() and word[1].isdigit() and len(words[i + 1]) >= 4
+                 and words[i + 1].isalpha() and words[i + 1].isupper() and words[i + 1].lower() not in NOT_NAMES)
+    return sorted(spans, key=lambda span: (span.start, span.end))
 
 
 @Language.factory("kg_shapes", assigns=["doc.spans"], default_config={})
@@ -95,6 +108,7 @@ class Candidate:
             self.evidence[label] = self.evidence.get(label, 0.0) + weight
 
 
+@lru_cache(maxsize=1 << 14)
 def shape_type(text: str) -> str:
     """A weak type guess from how a name ends: "-Bench" is a dataset, "-GPT" a model.
 
@@ -110,24 +124,23 @@ def shape_type(text: str) -> str:
         return "Model"
     if SIZE_TOKEN.match(text.rsplit("-", 1)[-1]) and "-" in text:
         return "Model"
+    if lowered.endswith(("pruner", "sampler", "optimizer", "search", "-rank", "ranking")):
+        return "Method"
     if lowered.endswith(("align", "attention", "decoding", "prompt", "prompting", "tuning", "search", "merging",
                          "norm", "sampling", "former", "distill", "opt", "lora", "rl")):
         return "Method"
     return ""
 
 
-def _indices(doc: Doc, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
-    """Token indices whose LOWER (or ORTH) is one of `words`, without building Token objects."""
-    if not len(doc):
-        return []
-    key = (frozenset(words), attr)
-    hashes = _HASHES.get(key)
-    if hashes is None:  # string hashes are deterministic, so one set serves every doc
-        hashes = _HASHES[key] = frozenset(doc.vocab.strings.add(w) for w in words)
-    return [i for i, value in enumerate(doc.to_array(attr).tolist()) if value in hashes]
+def _indices(t: TokenArrays, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
+    """Token indices whose lower-cased text (or, with attr="ORTH", text) is one of `words`, in order."""
+    seq = t.lowers if attr == "LOWER" else t.words
+    return [i for i, word in enumerate(seq) if word in words]
 
 
-_HASHES: dict[tuple[frozenset[str], str], frozenset[int]] = {}
+_HEAD_WORDS = TASK_HEADS | METHOD_HEADS
+_TRIGGER_WORDS = NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)
+_INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +149,7 @@ def _model_families() -> frozenset[str]:
     return frozenset(p["pattern"].lower() for p in load_patterns() if p["label"] == "Model" and len(p["pattern"]) >= 3)
 
 
+@lru_cache(maxsize=1 << 14)
 def family_prefix(text: str) -> str | None:
     """The packaged lexicon's model family a name starts with: "LLaMA-1" -> "llama", else None.
 
@@ -152,6 +166,9 @@ def family_prefix(text: str) -> str | None:
     return None
 
 
+_name_key = lru_cache(maxsize=1 << 14)(name_key)
+
+
 def head_type(words: list[str]) -> str:
     """The type a lower-case or long-form name gets from its head word (before "of", "in", ...).
 
@@ -165,7 +182,7 @@ def head_type(words: list[str]) -> str:
             break
     if not lowered:
         return ""
-    head = lowered[-1].split("-")[-1] if lowered[-1] not in TASK_HEADS | METHOD_HEADS else lowered[-1]
+    head = lowered[-1].split("-")[-1] if lowered[-1] not in _HEAD_WORDS else lowered[-1]
     for table, label in ((DATASET_HEADS, "Dataset"), (METRIC_HEADS, "Metric"), (TASK_HEADS, "Task"),
                          (METHOD_HEADS, "Method")):
         if lowered[-1] in table or head in table:
@@ -188,28 +205,28 @@ def is_generic_long_form(text: str) -> bool:
     return lowered in GENERIC_PHRASES or all(w in GENERIC_WORDS for w in words)
 
 
-def _next_words(doc: Doc, end: int, n: int) -> list[str]:
-    return [t.lower_ for t in doc[end:min(end + n, len(doc))]]
-
-
 _NP_END = frozenset({"that", "which", "for", "of", "to", "with", "from", "on", "in", "by", "and", "or", "designed",
                      "trained", "built", "based", "using", "we", "who", "whose"})
 
 
-def appositive_type(doc: Doc, start: int) -> str:
+def appositive_type(t: TokenArrays, start: int) -> str:
     """Type from the head (last word) of the noun phrase starting at `start`: "a holistic LLM scaling
     guideline" -> Method (guideline), "a 65 billion-parameter LLM that ..." -> Model."""
     head = ""
-    for token in doc[start:min(start + 8, len(doc))]:
-        if token.lower_ in _NP_END or token.is_punct and token.text not in ("-",):
+    for i in range(start, min(start + 8, len(t.words))):
+        lower = t.lowers[i]
+        if lower in ("and", "or") and head not in APPOSITIVE_HEADS:
+            continue  # "a lightweight and user-friendly tool": adjectives joined before the head
+        if lower in _NP_END or t.is_punct[i] and t.words[i] not in ("-",):
             break
-        head = token.lower_
+        if lower in APPOSITIVE_HEADS or head not in APPOSITIVE_HEADS:
+            head = lower  # "a ... tool crafted to ...": the last head noun, not a trailing participle
     return APPOSITIVE_HEADS.get(head, "")
 
 
-def context_type(doc: Doc, start: int, end: int) -> str:
+def context_type(t: TokenArrays, start: int, end: int) -> str:
     """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
-    after = _next_words(doc, end, 4)
+    after = t.lowers[end:end + 4]
     if after:
         first = after[0]
         if first in ("-based", "-style"):
@@ -217,11 +234,11 @@ def context_type(doc: Doc, start: int, end: int) -> str:
         if first in CUE_NOUNS and not (len(after) > 1 and after[1] in ("of",)):
             return CUE_NOUNS[first]
         if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
-            return appositive_type(doc, end + 2)
+            return appositive_type(t, end + 2)
     for size in (3, 2, 1):
         if start - size < 0:
             continue
-        before = tuple(t.lower_ for t in doc[start - size:start])
+        before = tuple(t.lowers[start - size:start])
         if before in CUE_BEFORE:
             return CUE_BEFORE[before]
         if size >= 2 and before[-1] in ("the", "a", "an") and before[:-1] in CUE_BEFORE:
@@ -229,21 +246,37 @@ def context_type(doc: Doc, start: int, end: int) -> str:
     return ""
 
 
-def extend_model_name(doc: Doc, start: int, end: int) -> int:
+def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     """End of a model name followed by a version, size or variant: "Llama 2 70B", "Mistral 7B Instruct"."""
-    has_digit = any(c.isdigit() for c in doc[start:end].text)
-    while end < len(doc) and end - start < 5:
-        text = doc[end].text
-        if SIZE_TOKEN.match(text) or (doc[end - 1].text[-1:].isalpha() and not has_digit
+    words, n = t.words, len(t.words)
+    has_digit = any(c.isdigit() for c in t.span_text(start, end))
+    while end < n and end - start < 5:
+        text = words[end]
+        if SIZE_TOKEN.match(text) or (words[end - 1][-1:].isalpha() and not has_digit
                                       and VERSION_TOKEN.match(text) and len(text) <= 4
-                                      and not (end + 1 < len(doc) and doc[end + 1].lower_ in
+                                      and not (end + 1 < n and t.lowers[end + 1] in
                                                ("%", "times", "percent", "points", "tokens", "billion"))):
             has_digit = True
             end += 1
         elif has_digit and text.lower().lstrip("-") in VARIANT_WORDS and text[:1].isupper():
             end += 1
+        elif (has_digit and end - start == 1 and len(text) >= 4 and text.isalpha() and text.isupper()
+              and text.lower() not in NOT_NAMES and shape_kind(words[start]) == "digit"):
+            end += 1  # "K2 DIAMOND": a release name after a short digit name
+            break
         else:
             break
+    return end
+
+
+def extend_version(t: TokenArrays, start: int, end: int) -> int:
+    """End of a dataset or tool name followed by its version, edition or year: "SQuAD v1.1", "The Stack v2",
+    "Common Voice 11.0", "i2b2 2010". A bare decimal or year is not taken before "%" or a unit."""
+    if end < len(t.words) and DATA_VERSION_TOKEN.match(t.words[end]):
+        after = t.lowers[end + 1] if end + 1 < len(t.lowers) else ""
+        if t.words[end][:1] in "vV" or after not in ("%", "points", "times", "percent", "tokens", "billion",
+                                                      "million", "hours", "k", "m", "b", "x"):
+            return end + 1
     return end
 
 
@@ -251,16 +284,17 @@ _ING_ED_MODIFIERS = frozenset({
     "learning", "sampling", "fine-tuning", "processing", "reasoning", "understanding", "answering", "parsing",
     "tagging", "labeling", "modeling", "modelling", "embedding", "matching", "ranking", "filtering",
     "clustering", "speed", "shared", "supervised", "self-supervised", "weakly-supervised", "semi-supervised",
-    "unsupervised", "grained", "knowledge-grounded", "retrieval-augmented"})
+    "unsupervised", "grained", "knowledge-grounded", "retrieval-augmented", "boosted", "controlled",
+    "conditioned", "conditional", "gated", "distributed", "federated", "curriculum"})
 
 
 _TRAILING_GENERIC = frozenset({"method", "approach", "scheme", "framework", "technique", "algorithm", "strategy",
                                "pipeline", "recipe", "procedure"})
 
 
-def _is_modifier(token) -> bool:
+@lru_cache(maxsize=1 << 16)
+def _is_modifier(text: str) -> bool:
     """A lower-case content word that can sit inside a name before its head ("speech", "few-shot")."""
-    text = token.text
     if not text.islower() or not text.replace("-", "").isalpha() or text.startswith("-"):
         return False
     if text in LEFT_STOP or text in GENERIC_PHRASES:
@@ -272,92 +306,129 @@ def _is_modifier(token) -> bool:
     return True
 
 
-def lowercase_head_candidates(doc: Doc) -> list[Candidate]:
+_HEAD_LINKS = frozenset({"-based", "-level", "-specific", "-aware", "-guided", "-augmented", "-driven", "-grounded"})
+
+
+def lowercase_head_candidates(t: TokenArrays) -> list[Candidate]:
     """Lower-case names ending in a Task/Method head word: "dialogue summarization", "nucleus sampling".
 
     The name runs left from the head over lower-case content words, at most 4 of them, and needs at
     least one modifier ("recognition" alone is not a name).
     """
     found = []
-    heads = TASK_HEADS | METHOD_HEADS
-    for index in _indices(doc, heads):
-        token = doc[index]
-        lower = token.lower_
-        if not token.is_lower:
+    words = t.words
+    for index in _indices(t, _HEAD_WORDS):
+        if not words[index].islower():
             continue
-        start = token.i
-        while start > 0 and token.i - start < 4:
-            if _is_modifier(doc[start - 1]):
+        start = index
+        while start > 0 and index - start < 4:
+            if _is_modifier(words[start - 1]):
                 start -= 1
-            elif (start > 1 and doc[start - 1].text in ("-based", "-level", "-specific", "-aware", "-guided",
-                                                        "-augmented", "-driven", "-grounded")
-                  and _is_modifier(doc[start - 2])):
+            elif start > 1 and words[start - 1] in _HEAD_LINKS and _is_modifier(words[start - 2]):
                 start -= 2
             else:
                 break
-        if start == token.i:
+        if start == index:
             continue
-        end = token.i + 1
-        if lower in WEAK_HEADS and token.i - start < 2 and "-" not in doc[start].text:
+        end = index + 1
+        if t.lowers[index] in WEAK_HEADS and index - start < 2 and "-" not in words[start]:
             continue  # "predominant algorithm", "knowledge search": too weak alone
         # "data augmentation method" stays whole: SciERC and most annotators keep the generic head
-        found.append(Candidate(start, end, "head", label=head_type([t.text for t in doc[start:end]]),
-                               kind="head"))
+        found.append(Candidate(start, end, "head", label=head_type(words[start:end]), kind="head"))
     return found
 
 
-def _is_name_token(token) -> bool:
-    """A capitalised word that is not the first of its sentence, or a name-shaped one anywhere."""
-    text = token.text
+@lru_cache(maxsize=1 << 16)
+def _name_token_kind(text: str) -> int:
+    """0: not a name token; 1: a name token anywhere (name-shaped); 2: only off a sentence start."""
     if not text[:1].isalpha() or text.lower() in NOT_NAMES or text.lower() in GENERIC_PHRASES:
-        return False
+        return 0
     if shape_kind(text) is not None:
-        return True
-    return text[:1].isupper() and not token.is_sent_start and text[1:].replace("-", "").isalpha()
+        return 1
+    return 2 if text[:1].isupper() and text[1:].replace("-", "").isalpha() else 0
 
 
-def _name_end(doc: Doc, start: int) -> int:
+def _is_name_token(t: TokenArrays, i: int) -> bool:
+    """A capitalised word that is not the first of its sentence, or a name-shaped one anywhere."""
+    kind = _name_token_kind(t.words[i])
+    return kind == 1 or kind == 2 and not t.is_sent_start[i]
+
+
+def _name_end(t: TokenArrays, start: int) -> int:
     """End of a name starting at `start`: consecutive capitalised or name-shaped tokens, then sizes."""
     end = start + 1
-    while end < len(doc) and end - start < 4 and _is_name_token(doc[end]) and not doc[end].is_sent_start:
+    n = len(t.words)
+    while end < n and end - start < 4 and _is_name_token(t, end) and not t.is_sent_start[end]:
         end += 1
-    return extend_model_name(doc, start, end)
+    return extend_model_name(t, start, end)
 
 
-def _ends_name(doc: Doc, end: int) -> bool:
+_CLOSERS = frozenset({",", "(", ":", ".", ";", "which", "that", "to", "for", "as", "—", "–", "and", "is", "was",
+                      "with", "on", "in"})
+
+
+def _ends_name(t: TokenArrays, end: int) -> bool:
     """Whether what follows a name closes it: punctuation or a clause word, not "-based" or a noun."""
-    return end >= len(doc) or doc[end].text in (",", "(", ":", ".", ";", "which", "that", "to", "for", "as",
-                                                "—", "–", "and", "is", "was", "with", "on", "in")
+    return end >= len(t.words) or t.words[end] in _CLOSERS
 
 
-def context_name_candidates(doc: Doc) -> list[Candidate]:
+def _noun_before(t: TokenArrays, i: int) -> str:
+    """The type of a naming word's noun: "the resulting datasets, named X" -> Dataset; else ""."""
+    for j in range(i - 1, max(t.sent_start[i], i - 3) - 1, -1):
+        lower = t.lowers[j]
+        if lower in (",", "a", "an", "the"):
+            continue
+        return CUE_NOUNS.get(lower) or APPOSITIVE_HEADS.get(lower, "")
+    return ""
+
+
+def _continues(t: TokenArrays, end: int) -> bool:
+    """Whether the name ending at `end` runs on through a split cue suffix: "Gradient" "-based" "Language ..."."""
+    return end < len(t.words) and t.words[end].startswith("-") and len(t.words[end]) > 1
+
+
+def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
     found = []
-    triggers = set(_indices(doc, NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)))
-    triggers.update(i - 1 for i in _indices(doc, {","}, "ORTH") if i > 0)
+    words, lowers, n = t.words, t.lowers, len(t.words)
+    triggers = set(_indices(t, _TRIGGER_WORDS))
+    triggers.update(i - 1 for i in _indices(t, {","}, "ORTH") if i > 0)
     for i in sorted(triggers):
-        token = doc[i]
-        lower = token.lower_
-        if i + 1 >= len(doc):
+        lower = lowers[i]
+        if i + 1 >= n:
             break
-        nxt = doc[i + 1]
-        if lower in NAMING_WORDS and _is_name_token(nxt) or (
-                lower in INTRO_VERBS and _is_name_token(nxt) and _ends_name(doc, _name_end(doc, i + 1)) and any(
-                    t.lower_ in INTRO_SUBJECTS for t in doc[max(0, i - 6):i])):
-            found.append(Candidate(i + 1, _name_end(doc, i + 1), "context", kind="named"))
-        elif (lower in CUE_NOUNS and nxt.text == "," and i + 2 < len(doc) and _is_name_token(doc[i + 2])
-              and i >= 1 and doc[i - 1].lower_ in OWN_WORDS):
-            found.append(Candidate(i + 2, _name_end(doc, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
-        elif (nxt.text == "," and _is_name_token(token) and i + 3 < len(doc) and doc[i + 2].lower_ in ("a", "an")
-              and (i == 0 or not _is_name_token(doc[i - 1]))):
-            head = appositive_type(doc, i + 3)
+        if lower in NAMING_WORDS and _is_name_token(t, i + 1) and not _continues(t, _name_end(t, i + 1)) or (
+                lower in INTRO_VERBS and _is_name_token(t, i + 1) and _ends_name(t, _name_end(t, i + 1)) and any(
+                    w in INTRO_SUBJECTS for w in lowers[max(0, i - 6):i])):
+            found.append(Candidate(i + 1, _name_end(t, i + 1), "context", label=_noun_before(t, i), kind="named"))
+        elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
+              and i >= 1 and lowers[i - 1] in OWN_WORDS):
+            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
+        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS and _intro_sentence(t, i)
+              and _is_name_token(t, i + 2) and not _is_name_token(t, i)
+              and _name_end(t, i + 2) < n and words[_name_end(t, i + 2)] in (",", "and", "(", ".", "designed", "that",
+                                                                          "which", "trained", "built")):
+            # "we introduce a pretrained small scorer, Cappy, designed to ..."
+            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=APPOSITIVE_HEADS.get(lower, ""),
+                                   kind="named"))
+        elif (words[i + 1] == "," and _is_name_token(t, i) and i + 3 < n and lowers[i + 2] in ("a", "an")
+              and (i == 0 or not _is_name_token(t, i - 1))):
+            head = appositive_type(t, i + 3)
             if head:
                 found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
     return found
 
 
-def title_name_candidates(doc: Doc, title: str | None) -> list[Candidate]:
+def _intro_sentence(t: TokenArrays, i: int) -> bool:
+    """Whether token i follows "we <intro verb>" within its sentence (at most 12 tokens back)."""
+    start = max(t.sent_start[i], i - 12)
+    window = t.lowers[start:i]
+    return any(w in INTRO_VERBS and any(s in INTRO_SUBJECTS for s in window[max(0, k - 3):k])
+               for k, w in enumerate(window))
+
+
+def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     """The name before the colon of a title ("InvestLM: A Large Language Model for ..."), where the
     abstract uses it; short names only (at most 4 words), and not generic phrases."""
     if not title or ":" not in title:
@@ -368,137 +439,154 @@ def title_name_candidates(doc: Doc, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in _indices(doc, {first, first.split("-")[0]}):
-        token = doc[index]
+    for index in _indices(t, {first, first.split("-")[0]}):
         for n in range(1, 5):
-            if token.i + n <= len(doc) and name_key(doc[token.i:token.i + n].text) == key:
-                found.append(Candidate(token.i, token.i + n, "context", kind="named"))
+            if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
+                found.append(Candidate(index, index + n, "context", kind="named"))
                 break
     return found
 
 
-def propagate(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     """Other occurrences of names found by context or abbreviation, as candidates of the same kind."""
     taken = {i for c in chosen for i in range(c.start, c.end)}
     texts: dict[tuple[str, ...], Candidate] = {}
     for cand in chosen:
         if cand.source in ("context", "abbreviation") and cand.kind in ("named", "long", "short"):
-            texts.setdefault(tuple(t.text for t in doc[cand.start:cand.end]), cand)
+            texts.setdefault(tuple(t.words[cand.start:cand.end]), cand)
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for index in _indices(doc, {words[0]}, "ORTH"):
-            token = doc[index]
-            if tuple(t.text for t in doc[token.i:token.i + n]) == words \
-                    and not any(j in taken for j in range(token.i, token.i + n)):
-                extra.append(Candidate(token.i, token.i + n, cand.source, label=cand.label, kind=cand.kind))
-                taken.update(range(token.i, token.i + n))
+        for index in _indices(t, {words[0]}, "ORTH"):
+            if tuple(t.words[index:index + n]) == words \
+                    and not any(j in taken for j in range(index, index + n)):
+                extra.append(Candidate(index, index + n, cand.source, label=cand.label, kind=cand.kind))
+                taken.update(range(index, index + n))
     return extra
 
 
-def _intro_flags(doc: Doc, spans: list[Candidate], title: str | None) -> set[int]:
+def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> set[int]:
     """Indices of the spans the paper itself introduces."""
     introduced: set[int] = set()
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
-    sent_bounds = [(sent.start, sent.end) for sent in doc.sents]
-    for index in _indices(doc, NAMING_WORDS | INTRO_VERBS | OWN_WORDS):
-        token = doc[index]
-        sent = doc[next((b for b in sent_bounds if b[0] <= index < b[1]), (0, len(doc)))[0]:
-                   next((b for b in sent_bounds if b[0] <= index < b[1]), (0, len(doc)))[1]]
-        words = [t.lower_ for t in doc[max(sent.start, index - 6):index]]
-        if True:
-            lower = token.lower_
-            if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
-                # the first candidate within the next 12 tokens of the sentence
-                for start in starts:
-                    if token.i < start <= min(token.i + 12, sent.end - 1):
+    lowers, n = t.lowers, len(t.words)
+    for index in _indices(t, _INTRO_WORDS):
+        sent_start, sent_end = t.sent_start[index], t.sent_end[index]
+        words = lowers[max(sent_start, index - 6):index]
+        lower = lowers[index]
+        if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
+            # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
+            for start in starts:
+                if index < start <= min(index + 12, sent_end - 1):
+                    first = by_start[start]
+                    introduced.add(first)
+                    while first + 1 < len(spans) and spans[first + 1].start == spans[first].end + 1 \
+                            and t.lowers[spans[first].end] == "and" and spans[first + 1].start < sent_end \
+                            and spans[first + 1].source in ("shape", "context"):
+                        first += 1
+                        introduced.add(first)
+                    break
+        if lower in OWN_WORDS:
+            # "our X", "our proposed X", "the resulting model, X"
+            for start in starts:
+                if index < start <= index + 3 and start < sent_end:
+                    between = lowers[index + 1:start]
+                    if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
                         introduced.add(by_start[start])
-                        break
-            if lower in OWN_WORDS:
-                # "our X", "our proposed X", "the resulting model, X"
-                for start in starts:
-                    if token.i < start <= token.i + 3 and start < sent.end:
-                        between = [t.lower_ for t in doc[token.i + 1:start]]
-                        if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
-                            introduced.add(by_start[start])
-                        break
+                    break
     for i, cand in enumerate(spans):
         end = cand.end
-        if (end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an")
-                and doc[end + 2].lower_ in ("new", "novel")):
+        if (end + 2 < n and t.words[end] == "," and lowers[end + 1] in ("a", "an")
+                and lowers[end + 2] in ("new", "novel")):
             introduced.add(i)
     if title and ":" in title:
         prefix = name_key(title.split(":", 1)[0])
         for i, cand in enumerate(spans):
-            if name_key(doc[cand.start:cand.end].text) == prefix:
+            if _name_key(t.span_text(cand.start, cand.end)) == prefix:
                 introduced.add(i)
     return introduced
 
 
+_NUMERIC_FORMATS = frozenset({"full", "half", "mixed", "single", "double", "low", "reduced", "lower", "higher",
+                              "numerical", "arbitrary", "floating-point", "fp16", "bf16", "fp32", "int8", "int4",
+                              "4-bit", "8-bit", "16-bit", "32-bit", "low-bit"})
+
+
 def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
     """Final typed mentions of a doc and, for each, (source, introduced)."""
+    t = token_arrays(doc)
     cands: list[Candidate] = []
     for span in doc.spans.get(CANDIDATES_KEY, []):
-        if span.text.lower() in GENERIC_PHRASES:
+        start, end = span.start, span.end
+        if t.span_text(start, end).lower() in GENERIC_PHRASES:
             continue
-        cand = Candidate(span.start, span.end, "lexicon", label=span.label_, key=span.id_ or None, kind="lexicon")
-        if span.label_ == "Model":
-            cand.end = extend_model_name(doc, span.start, span.end)
-            if cand.end != span.end:  # "LLaMA 65B" is its own entity, not LLaMA
-                cand.key = None
+        label = span.label_
+        if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
+            continue  # "full precision", "mixed precision": a number format, not the metric
+        cand = Candidate(start, end, "lexicon", label=label, key=span.id_ or None, kind="lexicon")
+        if label == "Model":
+            cand.end = extend_model_name(t, start, end)
+        elif label in ("Dataset", "Method"):
+            cand.end = extend_version(t, start, end)
+        if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
+            cand.key = None
         cands.append(cand)
     for span in doc.spans.get(SHAPES_KEY, []):
-        end = extend_model_name(doc, span.start, span.end) if span.label_ in ("digit", "camel") else span.end
-        cands.append(Candidate(span.start, end, "shape", kind=span.label_))
+        kind = span.label_
+        end = extend_model_name(t, span.start, span.end) if kind in ("digit", "camel") else span.end
+        if end == span.end and kind in ("caps", "camel", "digit"):
+            end = extend_version(t, span.start, end)
+        cands.append(Candidate(span.start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    for long_span, short_span in _abbreviation_spans(doc):
-        if is_generic_long_form(long_span.text):
+    for (long_start, long_end), short_index in _abbreviation_spans(doc, t):
+        long_text = t.span_text(long_start, long_end)
+        if is_generic_long_form(long_text):
             continue
-        label = head_type([t.text for t in long_span])
-        cands.append(Candidate(long_span.start, long_span.end, "abbreviation", label=label, kind="long"))
-        abbreviation_links.append((name_key(long_span.text), name_key(short_span.text)))
-        for index in _indices(doc, {short_span.text}, "ORTH"):
+        label = head_type(t.words[long_start:long_end])
+        cands.append(Candidate(long_start, long_end, "abbreviation", label=label, kind="long"))
+        short_text = t.words[short_index]
+        abbreviation_links.append((name_key(long_text), name_key(short_text)))
+        for index in _indices(t, {short_text}, "ORTH"):
             cands.append(Candidate(index, index + 1, "abbreviation", label=label, kind="short"))
-    cands.extend(context_name_candidates(doc))
-    cands.extend(title_name_candidates(doc, title))
+    cands.extend(context_name_candidates(t))
+    cands.extend(title_name_candidates(t, title))
     lexicon_by_start = {c.start: c for c in cands if c.source == "lexicon"}
     for cand in cands:
         inner = lexicon_by_start.get(cand.start)
         if cand.source == "shape" and inner is not None and cand.end > inner.end:
             cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
     lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
-    for cand in lowercase_head_candidates(doc):
+    for cand in lowercase_head_candidates(t):
+        for link in range(cand.end - 2, cand.start, -1):
+            if t.words[link] in _HEAD_LINKS and link in lexicon_by_end:
+                cand.start = link + 1  # "transformer-based model architecture": Transformer is the name
+                if cand.end - cand.start < 2 or t.lowers[cand.start] in WEAK_HEADS | {"model", "models"}:
+                    cand.start = -1  # what is left is a generic phrase
+                break
+        if cand.start < 0:
+            continue
         inner = lexicon_by_end.get(cand.end)
         if inner is not None and inner.start > cand.start:
             cand.label = inner.label  # "few-shot continual learning" is typed like "continual learning"
         cands.append(cand)
 
     chosen = _select(cands)
-    chosen = sorted(chosen + propagate(doc, chosen), key=lambda c: c.start)
+    chosen = sorted(chosen + propagate(t, chosen), key=lambda c: c.start)
+    for cand in chosen:
+        _add_evidence(t, cand)
+    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=lambda c: c.start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
         group_of[short_key] = group_of.get(long_key, long_key)
-    texts = [doc[c.start:c.end].text for c in chosen]
+    texts = [t.span_text(c.start, c.end) for c in chosen]
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cand in enumerate(chosen):
-        key = name_key(texts[i])
+        key = _name_key(texts[i])
         groups[group_of.get(key, key)].append(i)
-    for i, cand in enumerate(chosen):
-        if cand.source != "shape" and cand.label:
-            cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
-        cue = context_type(doc, cand.start, cand.end)
-        if cue:
-            cand.add(cue, EVIDENCE_WEIGHT["context"])
-        if cand.source == "shape" and cand.kind != "caps":
-            if family_prefix(texts[i]):
-                cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
-            else:
-                guess = shape_type(texts[i]) or ("Model" if cand.kind in ("digit", "camel") else "")
-                cand.add(guess, EVIDENCE_WEIGHT["shape"])
-    introduced = _intro_flags(doc, chosen, title)
+    introduced = _intro_flags(t, chosen, title)
 
     ents: list[Span] = []
     meta: dict[tuple[int, int], tuple[str, bool]] = {}
@@ -509,7 +597,8 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
                 votes[label] += weight
         lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
         # a name the lexicon already knows is prior work, not what this paper introduces
-        group_intro = lexicon_member is None and any(i in introduced for i in members)
+        group_intro = lexicon_member is None and any(i in introduced for i in members) \
+            and not any(chosen[i].source == "shape" and family_prefix(texts[i]) for i in members)
         if lexicon_member is not None:
             label = lexicon_member.label
         elif votes:
@@ -523,29 +612,176 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         source = min(sources, key=SOURCE_PRIORITY.__getitem__)
         if source == "head" and votes.get(label, 0.0) < 1.0:
             continue
-        if doc[chosen[members[0]].start:chosen[members[0]].end].text.lower() in GENERIC_PHRASES:
+        if texts[members[0]].lower() in GENERIC_PHRASES:
             continue
+        if lexicon_member is None and any(_is_project(t, chosen[i].end) for i in members):
+            continue  # "the K2 project", "LLM360, an initiative to ...": initiatives are not entities
         first = min(members, key=lambda i: chosen[i].start)
-        surfaces = {name_key(texts[i]) for i in members}
+        surfaces = {_name_key(texts[i]) for i in members}
         for i in members:
             cand = chosen[i]
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
             # as written ("summarization", not "text summarization")
-            key = cand.key if cand.key and name_key(cand.key) in surfaces else None
+            key = cand.key if cand.key and _name_key(cand.key) in surfaces else None
             ents.append(Span(doc, cand.start, cand.end, label=label, span_id=key or ""))
             meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
                                             group_intro and i == first)
     return sorted(ents, key=lambda s: s.start), meta
 
 
-def _abbreviation_spans(doc: Doc) -> list[tuple[Span, Span]]:
+def _is_project(t: TokenArrays, end: int) -> bool:
+    """Whether the name ending at `end` is called a project or initiative: "X project", "X, an initiative"."""
+    after = t.lowers[end:end + 3]
+    if after and after[0] in PROJECT_WORDS:
+        return True
+    return len(after) == 3 and after[0] == "," and after[1] in ("a", "an", "the") and after[2] in PROJECT_WORDS
+
+
+def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
+    """Typing evidence of one candidate from its source, its context and its shape."""
+    text = t.span_text(cand.start, cand.end)
+    if cand.source != "shape" and cand.label:
+        cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
+    cue = context_type(t, cand.start, cand.end)
+    if cue and not (cue == "Dataset" and cand.source == "head" and cand.label == "Task"):
+        # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
+        cand.add(cue, EVIDENCE_WEIGHT["context"])
+    if cand.kind == "metric" or METRIC_AT_SHAPE.match(text):
+        cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
+    elif cand.source == "shape" and cand.kind != "caps":
+        if family_prefix(text):
+            cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
+        else:
+            guess = shape_type(text) or ("Model" if cand.kind in ("digit", "camel") else "")
+            cand.add(guess, EVIDENCE_WEIGHT["shape"])
+
+
+_LIST_SEPARATORS = frozenset({(",",), ("and",), ("or",), (",", "and"), (",", "or")})
+_STRONG_SOURCES = frozenset({"lexicon", "context", "abbreviation"})
+
+
+def _strong_type(cand: Candidate) -> str:
+    """The type a candidate's trusted evidence (lexicon, context, abbreviation) gives, or ""."""
+    if cand.source in _STRONG_SOURCES and cand.label:
+        return cand.label
+    if cand.evidence and max(cand.evidence.values()) >= EVIDENCE_WEIGHT["context"]:
+        return max(sorted(cand.evidence), key=cand.evidence.__getitem__)
+    return ""
+
+
+def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
+    """Coordination carries a type across a list: in "on GLUE, Foo and Bar" or "outperforms GCN, GAT and
+    GPR-GNN", members with only shape evidence get the list's type, and capitalised words in list positions
+    become candidates of that type. A metric followed by "on X" ("31.2 mIoU on X") is Dataset evidence for X.
+
+    The list's type is the one its typed members agree on (Model and Method lists stay Model/Method as
+    typed). Adds evidence to `chosen` in place and returns the new candidates.
+    """
+    by_end = {c.end: c for c in chosen}
+    taken = {i for c in chosen for i in range(c.start, c.end)}
+    for cand in chosen:  # "mIoU on X", "top-1 accuracy on X"
+        prev = by_end.get(cand.start - 1)
+        if cand.start >= 1 and t.lowers[cand.start - 1] == "on" and prev is not None \
+                and _strong_type(prev) == "Metric" and cand.source != "lexicon":
+            cand.add("Dataset", EVIDENCE_WEIGHT["context"])
+    # chains of candidates joined by list separators
+    # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
+    chains: list[list[Candidate]] = []
+    closed: list[bool] = []
+    for cand in sorted(chosen, key=lambda c: c.start):
+        if chains and not closed[-1] and _separator(t, chains[-1][-1].end, cand.start):
+            chains[-1].append(cand)
+            closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
+        else:
+            chains.append([cand])
+            closed.append(False)
+    new: list[Candidate] = []
+    for chain, is_closed in zip(chains, closed):
+        types = {_strong_type(c) for c in chain} - {""}
+        if len(types) != 1:
+            continue
+        label = types.pop()
+        if label in ("Task", "Metric"):
+            continue  # lower-case phrases in lists are found by their heads
+        members = list(chain)
+        # extend the chain over uncovered capitalised words on both sides, up to its conjunction
+        for direction in (1, -1):
+            edge = members[-1] if direction == 1 else members[0]
+            while True:
+                if direction == 1 and is_closed:
+                    break
+                found = _list_neighbour(t, edge, direction, taken)
+                if found is None or direction == -1 and is_closed and _is_conjunction(t, found[1], edge.start):
+                    break
+                if direction == 1:
+                    is_closed = _is_conjunction(t, edge.end, found[0])
+                cand = Candidate(found[0], found[1], "context", label=label, kind="list")
+                cand.add(label, EVIDENCE_WEIGHT["context"])
+                taken.update(range(found[0], found[1]))
+                new.append(cand)
+                members.append(cand) if direction == 1 else members.insert(0, cand)
+                edge = cand
+        if not is_closed:
+            new = new[:len(new) - (len(members) - len(chain))]  # no conjunction: not clearly a list
+            continue
+        for cand in chain:
+            if cand.source == "shape" and not _strong_type(cand):
+                cand.add(label, EVIDENCE_WEIGHT["context"])
+    return new
+
+
+def _is_conjunction(t: TokenArrays, end: int, start: int) -> bool:
+    return t.lowers[start - 1] in ("and", "or")
+
+
+def _separator(t: TokenArrays, end: int, start: int) -> bool:
+    return 0 < start - end <= 2 and tuple(t.lowers[end:start]) in _LIST_SEPARATORS
+
+
+def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: set[int]) -> tuple[int, int] | None:
+    """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None."""
+    n = len(t.words)
+    if direction == 1:
+        for gap in (1, 2):
+            start = edge.end + gap
+            if start < n and _separator(t, edge.end, start) and start not in taken and _is_list_name(t, start):
+                end = start + 1
+                while end < n and end - start < 3 and end not in taken and _is_list_name(t, end):
+                    end += 1
+                end = extend_version(t, start, end)
+                if any(i in taken for i in range(start, end)):
+                    return None
+                return start, end
+        return None
+    for gap in (1, 2):
+        end = edge.start - gap
+        if end > 0 and _separator(t, end, edge.start) and end - 1 not in taken and _is_list_name(t, end - 1):
+            start = end - 1
+            if t.is_sent_start[start] or (start > 0 and _is_list_name(t, start - 1)):
+                return None  # a sentence-initial word or a longer phrase: not clearly a list member
+            return start, end
+    return None
+
+
+def _is_list_name(t: TokenArrays, i: int) -> bool:
+    """A capitalised or name-shaped word that can stand for a name in a list ("Chameleon", "ogbn-arxiv")."""
+    word = t.words[i]
+    if t.is_sent_start[i] or word.lower() in LEFT_STOP or word.lower() in NOT_NAMES:
+        return False
+    return _is_name_token(t, i) or bool(re.match(r"^[a-z]+[-_][a-z0-9-]+$", word) and any(c.isdigit() or c == "-" for c in word) and word.count("-") >= 1 and len(word) >= 6 and not word.endswith(("-based", "-like")))
+
+
+def _abbreviation_spans(doc: Doc, t: TokenArrays) -> list[tuple[tuple[int, int], int]]:
+    """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
     for abbreviation in doc._.kg_abbreviations:
         long_span = doc.char_span(abbreviation.start, abbreviation.start + len(abbreviation.long),
                                   alignment_mode="expand")
-        short_tokens = _indices(doc, {abbreviation.short}, "ORTH")
-        if long_span is not None and short_tokens:
-            pairs.append((long_span, doc[short_tokens[0]:short_tokens[0] + 1]))
+        if long_span is None:
+            continue
+        short_tokens = _indices(t, {abbreviation.short}, "ORTH")
+        if short_tokens:
+            pairs.append(((long_span.start, long_span.end), short_tokens[0]))
     return pairs
 
 

@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..types import DocExtraction, Document, Mention, RelationMention
+from .tokens import TokenArrays, token_arrays
 
 
 def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 64) -> Iterator[DocExtraction]:
@@ -31,20 +32,31 @@ def _make_doc(nlp: Language, document: Document) -> Doc:
 def doc_to_extraction(doc: Doc, document: Document) -> DocExtraction:
     """Plain data from a processed Doc."""
     meta = doc._.kg_mention_meta or {}
-    mentions = {(ent.start_char, ent.end_char): span_to_mention(ent, document.id, *meta.get((ent.start, ent.end), ()))
-                for ent in doc.ents}
+    t = token_arrays(doc)
+    by_tokens = {(ent.start, ent.end): span_to_mention(ent, document.id, *meta.get((ent.start, ent.end), ()), tokens=t)
+                 for ent in doc.ents}
+    mentions = {(m.start, m.end): m for m in by_tokens.values()}
     relations = tuple(
-        RelationMention(head=mentions.get((head.start_char, head.end_char)) or span_to_mention(head, document.id),
-                        type=relation, tail=mentions.get((tail.start_char, tail.end_char))
-                        or span_to_mention(tail, document.id), cue=cue, confidence=confidence)
+        RelationMention(head=by_tokens.get((head.start, head.end)) or span_to_mention(head, document.id, tokens=t),
+                        type=relation, tail=by_tokens.get((tail.start, tail.end))
+                        or span_to_mention(tail, document.id, tokens=t), cue=cue, confidence=confidence)
         for head, relation, tail, cue, confidence in doc._.kg_relations)
     return DocExtraction(document=document, mentions=tuple(mentions.values()), relations=relations,
                          abbreviations=tuple(doc._.kg_abbreviations))
 
 
-def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bool = False) -> Mention:
-    """A Mention (plain data) from an entity Span; `source` and `introduced` come from kg_mentions."""
-    return Mention(doc_id=doc_id, start=span.start_char, end=span.end_char, text=span.text,
-                   label=span.label_, sent_start=span.sent.start_char, sent_end=span.sent.end_char,
-                   key=span.ent_id_ or None, source=source or ("lexicon" if span.ent_id_ else "shape"),
+def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bool = False, *,
+                    tokens: TokenArrays | None = None) -> Mention:
+    """A Mention (plain data) from an entity Span; `source` and `introduced` come from kg_mentions.
+
+    The sentence is the one `span.sent` gives (the sentence of the span's first token), read from the
+    token arrays instead of scanning the doc per span.
+    """
+    t = tokens if tokens is not None else token_arrays(span.doc)
+    start, end = span.start, span.end
+    ent_id = span.ent_id_
+    return Mention(doc_id=doc_id, start=t.idx[start], end=t.end_char(end), text=t.span_text(start, end),
+                   label=span.label_, sent_start=t.idx[t.sent_start[start]],
+                   sent_end=t.end_char(t.sent_end[start]),
+                   key=ent_id or None, source=source or ("lexicon" if ent_id else "shape"),
                    introduced=introduced)

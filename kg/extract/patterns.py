@@ -10,11 +10,19 @@ import re
 # --- name shapes -----------------------------------------------------------------------------
 #: letters then a digit somewhere, with an upper-case letter: GPT-4, K2-65B, Qwen2.5-7B-Instruct,
 #: LLaMA2-70B, T5-XXL, ResNet-50, ViT-L/14, wav2vec2 is caught by the lexicon instead.
-MODEL_DIGIT_SHAPE = re.compile(r"^(?=[^\d]*[A-Z])(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:[-./][A-Za-z0-9]+)*[+]?$")
+MODEL_DIGIT_SHAPE = re.compile(r"^(?=[^\d]*[A-Z])(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:[-./+][A-Za-z0-9]+)*[+]?$")
 #: a lower-case letter followed by an upper-case one inside a word: ChatGPT, StarCoder, HellaSwag.
 CAMEL_SHAPE = re.compile(r"^(?:[A-Z]+[a-z]+[A-Z]|[a-z]+[A-Z]+[a-z]*[A-Z]?)[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
 #: all capitals (acronym-like), possibly hyphenated: SELF-ALIGN, MMLU, MT-BENCH.
 CAPS_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
+#: an acronym joined to a capitalised word: FT-Transformer, GPR-GNN's kin "GAT-Conv", "BERT-Large" is digitless.
+ACRONYM_WORD_SHAPE = re.compile(r"^[A-Z][A-Z0-9]+-[A-Z][a-z]+[A-Za-z0-9]*$")
+#: capitalised words joined by short function words: Needle-in-a-Haystack, Mixture-of-Depths, Chain-of-Thought.
+PHRASE_NAME_SHAPE = re.compile(r"^[A-Z][a-z]+(?:-(?:of|in|a|an|the|and|to|for|on|with|as))+(?:-[A-Z][A-Za-z]*)+$")
+#: a ranking metric at a cut-off: Hits@50, Recall@10, nDCG@10, pass@1, P@1.
+METRIC_AT_SHAPE = re.compile(r"^[A-Za-z][A-Za-z-]*@\d+$")
+#: a version or edition after a dataset or tool name: "v2", "v1.1", "2.0", "11.0", a year ("i2b2 2010").
+DATA_VERSION_TOKEN = re.compile(r"^(?:[vV]\d+(?:\.\d+)*|\d{1,2}\.\d|(?:19|20)\d\d)$")
 #: a parameter-count size token: 7B, 65b, 1.3B, 8x7B, 410M.
 SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?[BMKT]$", re.IGNORECASE)
 #: version token after a family name: "Llama 2", "Claude 3", "GPT 4", "v2".
@@ -66,6 +74,10 @@ CUE_BEFORE: dict[tuple[str, ...], str] = {
     ("fine-tuned",): "Model", ("fine-tuning",): "Model", ("finetuning",): "Model", ("fine-tune",): "Model",
     ("instruction-tuned",): "Model", ("distilled", "from"): "Model",
     ("built", "on"): "Model", ("built", "upon"): "Model", ("initialized", "from"): "Model",
+    ("methods", "such", "as"): "Method", ("algorithms", "such", "as"): "Method",
+    ("techniques", "such", "as"): "Method", ("methods", "like"): "Method", ("models", "like"): "Model",
+    ("datasets", "like"): "Dataset", ("datasets", "from"): "Dataset", ("tasks", "from"): "Dataset",
+    ("benchmarks", "from"): "Dataset", ("evaluate", "on"): "Dataset", ("train", "on"): "Dataset",
     ("such", "as"): "", ("including",): "", ("e.g.", ","): "", ("like",): "",
 }
 #: verbs whose object the paper itself introduces: "we propose X".
@@ -78,18 +90,25 @@ INTRO_VERBS = frozenset({"present", "propose", "introduce", "release", "develop"
                          "dubbed", "termed", "coined", "detail", "details", "describe", "unveil", "report"})
 #: subjects that make an intro verb the paper's own: "we", "this paper", "this work".
 INTRO_SUBJECTS = frozenset({"we", "paper", "work", "study", "report", "article", "here"})
+#: nouns after a name that make it an initiative, not an entity (ANNOTATION.md: "the K2 project").
+PROJECT_WORDS = frozenset({"project", "projects", "initiative", "initiatives", "effort", "consortium", "program",
+                           "programme", "organization", "organisation", "foundation", "lab", "company"})
 NAMING_WORDS = frozenset({"called", "named", "dubbed", "termed", "coined", "namely"})
 OWN_WORDS = frozenset({"our", "proposed", "resulting", "new", "novel"})
 #: appositive heads after "X, a ...": which type X has.
 APPOSITIVE_HEADS: dict[str, str] = {
     **{w: "Model" for w in ("model", "llm", "language", "chatbot", "assistant", "family", "suite of models",
-                             "transformer", "network", "encoder", "decoder", "checkpoint")},
+                             "transformer", "network", "encoder", "decoder", "checkpoint", "scorer", "classifier",
+                             "reranker", "recognizer", "parser", "tagger")},
     **{w: "Dataset" for w in ("dataset", "benchmark", "corpus", "collection", "suite", "testbed",
-                               "leaderboard", "resource")},
+                               "leaderboard", "resource", "database", "testbed")},
     **{w: "Method" for w in ("method", "approach", "framework", "technique", "algorithm", "strategy",
                               "architecture", "library", "toolkit", "system", "pipeline", "recipe", "paradigm",
                               "mechanism", "procedure", "objective", "scheme", "tool", "platform",
-                              "guideline", "guidelines", "sampler", "pruner", "optimizer", "technique")},
+                              "guideline", "guidelines", "sampler", "pruner", "optimizer", "technique", "filter",
+                              "encoding", "regularizer", "regularization", "penalty", "loss", "estimator", "operator",
+                              "layer", "module", "attack", "defense", "schedule", "initialization", "solver",
+                              "planner", "heuristic", "protocol", "extension", "mechanism", "embedding", "kernel")},
 }
 
 # --- abbreviations and generic phrases ---------------------------------------------------------
@@ -125,13 +144,14 @@ answering retrieval extraction parsing prediction forecasting estimation trackin
 understanding completion synthesis recommendation tagging labeling labelling verification identification
 localization localisation inpainting denoising super-resolution matching alignment retrieval linking
 resolution disambiguation simplification correction editing grounding navigation planning control
+debugging mining rewriting paraphrasing transcription diarization imputation repair
 """.split())
 METHOD_HEADS = frozenset("""
 decoding sampling attention pruning quantization distillation tuning fine-tuning finetuning optimization
 regularization normalization interpolation merging encoding embedding embeddings augmentation adaptation
 prompting search learning training pretraining pre-training networks network architecture mechanism
 algorithm framework method approach technique scheme strategy objective loss descent propagation
-dropout pooling convolution transformer autoencoder encoder decoder parallelism checkpointing caching
+parametrization parameterization dropout pooling convolution transformer autoencoder encoder decoder parallelism checkpointing caching
 sampler pruner optimizer tokenizer retriever deduplication binarization sparsification specialization
 """.split())
 DATASET_HEADS = frozenset({"dataset", "corpus", "benchmark", "bench", "collection", "suite", "treebank",
@@ -151,6 +171,16 @@ significant substantial remarkable impressive extensive comprehensive wide broad
 includes via using use used uses than also which who whose where when while only further
 through without over into across under between among about against within toward towards after before
 during per like unlike upon little much lot lots optimal additional purpose whole entire full
+yet thus hence then still even however therefore moreover furthermore instead rather often
+""".split()) | frozenset("""
+improve leverage require involve represent enable achieve perform boost enhance support allow facilitate
+apply adopt employ utilize exploit study explore investigate propose introduce present develop yield
+outperform surpass make take show demonstrate reduce increase help up down scale learn train evaluate
+conduct provide enable address tackle solve handle combine integrate incorporate extend adapt accelerate
+mitigate alleviate avoid prevent guide steer unlock empower ensure maintain preserve retain achieve attain
+lightweight inconsistent equal minimal maximal larger smaller faster slower simpler cheaper naive automate
+existing generic unified holistic scalable flexible practical principled systematic careful extensive
+moderate exploratory
 """.split())
 #: head words too generic to make a lower-case name on their own ("predominant algorithm").
 WEAK_HEADS = frozenset("""

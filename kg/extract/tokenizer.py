@@ -6,7 +6,8 @@ units after a number ("Pythia-410M" -> "Pythia-410", "M"). Names of models use a
 one name, so kg replaces those rules:
 
 - a plain hyphen never splits inside a word; en/em dashes and "--" still do ("models—including");
-- a slash splits only between two lower-case words ("code/language"), not in "ViT-L/14";
+- a slash splits only between two lower-case words ("code/language") or before a mixed-case name
+  ("LoRA/QLoRA"), not in "ViT-L/14" or "TCP/IP";
 - single-letter units (K, M, G, T) are not split from numbers, so "410M" and "1.3T" stay whole;
 - a full stop after an upper-case letter that follows a digit or letter ("LLaMA2-70B.") is a suffix;
 - cue suffixes "-based", "-like", ... are split off ("Llama-2-based" -> "Llama-2", "-based"), so
@@ -36,6 +37,8 @@ INFIXES_ADDED: tuple[str, ...] = (
     rf"(?<=[{ALPHA}0-9])(?:–|—|--|---|——)(?=[{ALPHA}])",
     rf"(?<=[{ALPHA}0-9])[:<>=](?=[{ALPHA}])",
     rf"(?<=[{ALPHA_LOWER}]{{2}})/(?=[{ALPHA_LOWER}]{{2}})",
+    # two names: "LoRA/QLoRA", "BERT/RoBERTa" (not "ViT-L/14", "TCP/IP")
+    rf"(?<=[{ALPHA}]{{2}})/(?=[{ALPHA_UPPER}][{ALPHA}]*[{ALPHA_LOWER}])",
 )
 SUFFIXES_ADDED: tuple[str, ...] = (
     rf"(?<=[{ALPHA}0-9])-(?:{'|'.join(CUE_SUFFIXES)})",
