@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from kg.extract import build_nlp, extract
+from kg.extract import build_nlp, extract, extract_document
 from kg.extract.components import family_prefix, head_type, is_generic_long_form, shape_kind
 from kg.extract.lexicon import is_case_sensitive
 from kg.types import Document
@@ -188,3 +188,25 @@ def test_extract_base_names_and_number_formats(nlp, text, name, not_name):
 ])
 def test_extract_naming_noun_types_the_name(nlp, text, name, label):
     assert (name, label) in {(ent.text, ent.label_) for ent in nlp(text).ents}
+
+
+def test_extract_repeated_abbreviation_definitions_stay_linear(nlp):
+    """Regression (robustness fuzzing): each of N repeated "Foo Bar (FB)" definitions scanned the whole
+    doc for "FB", giving N x N candidates; 20 KB took 7 s and 1 GB. Now every short form is scanned once."""
+    from kg.extract import components
+
+    calls = []
+    original = components.Candidate
+
+    class CountingCandidate(original):
+        def __init__(self, *args, **kwargs):
+            calls.append(1)
+            super().__init__(*args, **kwargs)
+
+    text = "Foo Bar (FB) " * 400
+    try:
+        components.Candidate = CountingCandidate
+        extract_document(nlp, Document("repeat", text))
+    finally:
+        components.Candidate = original
+    assert len(calls) < 20 * 400  # quadratic growth would make 400 * 400 = 160,000

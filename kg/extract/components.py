@@ -540,7 +540,9 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cands.append(Candidate(span.start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    for (long_start, long_end), short_index in _abbreviation_spans(doc, t):
+    positions = _word_positions(t)
+    shorts_done: set[tuple[str, str]] = set()
+    for (long_start, long_end), short_index in _abbreviation_spans(doc, t, positions):
         long_text = t.span_text(long_start, long_end)
         if is_generic_long_form(long_text):
             continue
@@ -548,7 +550,10 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cands.append(Candidate(long_start, long_end, "abbreviation", label=label, kind="long"))
         short_text = t.words[short_index]
         abbreviation_links.append((name_key(long_text), name_key(short_text)))
-        for index in _indices(t, {short_text}, "ORTH"):
+        if (short_text, label) in shorts_done:
+            continue  # a definition repeated N times would otherwise add N x N candidates
+        shorts_done.add((short_text, label))
+        for index in positions.get(short_text, ()):
             cands.append(Candidate(index, index + 1, "abbreviation", label=label, kind="short"))
     cands.extend(context_name_candidates(t))
     cands.extend(title_name_candidates(t, title))
@@ -771,7 +776,16 @@ def _is_list_name(t: TokenArrays, i: int) -> bool:
     return _is_name_token(t, i) or bool(re.match(r"^[a-z]+[-_][a-z0-9-]+$", word) and any(c.isdigit() or c == "-" for c in word) and word.count("-") >= 1 and len(word) >= 6 and not word.endswith(("-based", "-like")))
 
 
-def _abbreviation_spans(doc: Doc, t: TokenArrays) -> list[tuple[tuple[int, int], int]]:
+def _word_positions(t: TokenArrays) -> dict[str, list[int]]:
+    """Token indices of each word (exact text), built once per doc."""
+    positions: dict[str, list[int]] = {}
+    for index, word in enumerate(t.words):
+        positions.setdefault(word, []).append(index)
+    return positions
+
+
+def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: dict[str, list[int]]
+                        ) -> list[tuple[tuple[int, int], int]]:
     """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
     for abbreviation in doc._.kg_abbreviations:
@@ -779,7 +793,7 @@ def _abbreviation_spans(doc: Doc, t: TokenArrays) -> list[tuple[tuple[int, int],
                                   alignment_mode="expand")
         if long_span is None:
             continue
-        short_tokens = _indices(t, {abbreviation.short}, "ORTH")
+        short_tokens = positions.get(abbreviation.short)
         if short_tokens:
             pairs.append(((long_span.start, long_span.end), short_tokens[0]))
     return pairs
