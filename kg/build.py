@@ -14,7 +14,7 @@ import networkx as nx
 
 from . import __version__
 from .errors import InputError
-from .graph import build_graph, write_graph_json
+from .graph import INTRODUCED, MENTIONED_IN, VARIANT_OF, build_graph, write_graph_json
 from .ingest import OnBadRecord, iter_input_files, merge_duplicates, read_records
 from .io import display_path, remove_stale_temporaries, staged_outputs, write_jsonl
 from .predictions import to_record
@@ -34,6 +34,7 @@ class BuildSummary:
     duplicates_merged: int = 0
     entities_by_type: dict[str, int] = field(default_factory=dict)
     relations: int = 0
+    variants: int = 0
     files: list[str] = field(default_factory=list)
     skipped: int = 0
 
@@ -78,7 +79,9 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
     summary.files = [str(out / name) for name in names]
     types = Counter(d["type"] for _, d in G.nodes(data=True) if d.get("kind") == "entity")
     summary.entities_by_type = dict(sorted(types.items()))
-    summary.relations = sum(1 for _, _, k in G.edges(keys=True) if k not in ("mentioned_in", "introduced_in"))
+    edge_keys = Counter(k for _, _, k in G.edges(keys=True))
+    summary.variants = edge_keys[VARIANT_OF]
+    summary.relations = sum(n for k, n in edge_keys.items() if k not in (MENTIONED_IN, INTRODUCED, VARIANT_OF))
     return summary
 
 

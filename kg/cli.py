@@ -30,7 +30,7 @@ def build_cli(args: argparse.Namespace) -> int:
           + (f", {summary.skipped} bad records skipped)" if args.skip_bad else ")"))
     entities = ", ".join(f"{t} {n}" for t, n in summary.entities_by_type.items()) or "none"
     print(f"entities: {sum(summary.entities_by_type.values())} ({entities})")
-    print(f"relations: {summary.relations}")
+    print(f"relations: {summary.relations} (and {summary.variants} size variants linked to their family)")
     print("wrote: " + ", ".join(summary.files))
     return 0
 
