@@ -38,12 +38,14 @@ previous sentence's subject. Every candidate is finally retyped by the entity ty
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import SIGNATURES, SYMMETRIC_RELATIONS
+from .tokens import TokenArrays, token_arrays
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=())
@@ -238,70 +240,87 @@ RETYPE: dict[str, dict[tuple[str, str], str]] = {
 class _Sentence:
     """A sentence as placeholder text, with the entity spans its placeholders stand for."""
 
-    sent: Span
+    start: int  # doc token index of the sentence's first token
+    end: int  # doc token index just after its last token
+    arrays: TokenArrays
     ents: list[Span]
     text: str
     offsets: list[tuple[int, int, int, int]]  # (text start, text end, doc token start, doc token end)
     groups: list[list[int]] = field(default_factory=list)  # coordinated entity indices, in order
     group_of: dict[int, int] = field(default_factory=dict)
+    #: every placeholder of text: (entity index, text start, text end), in text order
+    _all: list[tuple[int, int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
 
     def ent_at(self, index: int) -> Span:
         return self.ents[index]
 
     def placeholders(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
         """(entity index, text start, text end) of the placeholders within [start, end)."""
-        end = len(self.text) if end is None else end
-        return [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(self.text, start, end)]
+        found = self._all
+        if not found:
+            return []
+        if start > 0:
+            found = found[bisect_left(self._starts, start):]
+        if end is not None and end < len(self.text):
+            return [p for p in found if p[2] <= end]
+        return list(found) if found is self._all else found
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
         tokens = [(a, b) for s, e, a, b in self.offsets if s < end and e > start]
         if not tokens:
             return ""
-        doc = self.sent.doc
-        return doc[tokens[0][0]:tokens[-1][1]].text
+        return self.arrays.span_text(tokens[0][0], tokens[-1][1])
 
 
-def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
-    """Placeholder text of `sent`: entity -> "<i>", parentheses without entities dropped, an
-    abbreviation "(<j>)" right after its long form folded into it."""
-    doc = sent.doc
+_DEPTH = {"(": 1, ")": -1}
+
+
+def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Span]) -> _Sentence:
+    """Placeholder text of the sentence [sent_start, sent_end): entity -> "<i>", parentheses without
+    entities dropped, an abbreviation "(<j>)" right after its long form folded into it."""
+    words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
     ent_at = {}
     for i, ent in enumerate(ents):
-        ent_at[ent.start] = i
+        ent_at[ent.start] = (i, ent.start, ent.end)
     units: list[tuple[str, int, int]] = []  # (text, token start, token end)
-    i = sent.start
-    while i < sent.end:
-        if i in ent_at:
-            ent = ents[ent_at[i]]
-            units.append((f"<{ent_at[i]}>", ent.start, ent.end))
-            i = ent.end
+    i = sent_start
+    while i < sent_end:
+        at = ent_at.get(i)
+        if at is not None:
+            units.append((f"<{at[0]}>", at[1], at[2]))
+            i = at[2]
             continue
-        previous = units[-1] if units else None
-        if (previous is not None and not previous[0].startswith("<") and previous[2] == i
-                and not doc[i - 1].whitespace_ and doc[i].text.startswith("-")):
-            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
-            units[-1] = (previous[0] + doc[i].lower_, previous[1], i + 1)
-        else:
-            units.append((doc[i].lower_, i, i + 1))
+        if units:
+            previous = units[-1]
+            if (previous[2] == i and not previous[0].startswith("<")
+                    and idx[i - 1] + len(words[i - 1]) == idx[i] and words[i].startswith("-")):
+                # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
+                units[-1] = (previous[0] + lowers[i], previous[1], i + 1)
+                i += 1
+                continue
+        units.append((lowers[i], i, i + 1))
         i += 1
     # Parentheses: drop "( ... )" without placeholders, fold "<i> ( <j> )", else make them commas.
     out: list[tuple[str, int, int]] = []
     k = 0
-    while k < len(units):
+    n_units = len(units)
+    fullmatch = _PLACEHOLDER.fullmatch
+    while k < n_units:
         text = units[k][0]
         if text == "(":
             depth, j = 1, k + 1
-            while j < len(units) and depth:
-                depth += {"(": 1, ")": -1}.get(units[j][0], 0)
+            while j < n_units and depth:
+                depth += _DEPTH.get(units[j][0], 0)
                 j += 1
             inner = units[k + 1:j - 1] if depth == 0 else None
             if inner is not None:
-                has_ent = any(_PLACEHOLDER.fullmatch(u[0]) for u in inner)
+                has_ent = any(fullmatch(u[0]) for u in inner)
                 if not has_ent:
                     k = j
                     continue
-                if len(inner) == 1 and out and _PLACEHOLDER.fullmatch(out[-1][0]):
+                if len(inner) == 1 and out and fullmatch(out[-1][0]):
                     k = j  # "Position Interpolation (PI)": the short form is the same entity
                     continue
                 out.extend(units[k:j])  # kept: an aside "( e.g. , <2> or <3> )" is skipped by _subject
@@ -309,14 +328,21 @@ def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
                 continue
         out.append(units[k])
         k += 1
-    parts, offsets, pos = [], [], 0
+    parts: list[str] = []
+    offsets: list[tuple[int, int, int, int]] = []
+    pos = 0
+    last = None
     for text, start, end in out:
-        if text == "," and parts and parts[-1] == ",":
+        if text == "," and last == ",":
             continue  # ", ," after a dropped parenthesis
         parts.append(text)
+        last = text
         offsets.append((pos, pos + len(text), start, end))
         pos += len(text) + 1
-    sentence = _Sentence(sent=sent, ents=ents, text=" ".join(parts), offsets=offsets)
+    joined = " ".join(parts)
+    found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
+    sentence = _Sentence(start=sent_start, end=sent_end, arrays=arrays, ents=ents, text=joined, offsets=offsets,
+                         _all=found, _starts=[p[1] for p in found])
     _group(sentence)
     return sentence
 
@@ -409,12 +435,31 @@ class _Hit:
     tails: list[Span] = field(default_factory=list)
 
 
+def _sentence_starts(arrays: TokenArrays) -> list[int]:
+    """The first token of every sentence (what `doc.sents` yields), from the cached arrays."""
+    n = len(arrays.words)
+    if not n:
+        return []
+    starts, ends = arrays.sent_start, arrays.sent_end
+    out = [0]
+    i = ends[0]
+    while i < n:
+        out.append(starts[i])
+        i = ends[i]
+    return out
+
+
 def find_relations(doc: Doc) -> list[RelationTuple]:
     """Typed relations stated in the doc, between doc.ents (see the module docstring)."""
+    if len(doc) and not doc.has_annotation("SENT_START"):
+        next(iter(doc.sents))  # spaCy's error for a doc without sentence boundaries, as before
+    arrays = token_arrays(doc)
+    sent_start, sent_end = arrays.sent_start, arrays.sent_end
     ents_by_sent: dict[int, list[Span]] = {}
     for ent in doc.ents:
-        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
-    sentences = [_sentence(sent, ents_by_sent.get(sent.start, [])) for sent in doc.sents]
+        ents_by_sent.setdefault(sent_start[ent.start], []).append(ent)
+    sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []))
+                 for start in _sentence_starts(arrays)]
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
     discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc)))
     best: dict[tuple, RelationTuple] = {}
@@ -617,7 +662,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         after = sentence.placeholders(hit.end)
         pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
         if pronoun:  # "we pre-train X on A and fine-tune it on B"
-            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
             object_end = hit.end + pronoun.end()
         elif not after or sentence.text[hit.end:after[0][1]].strip():
             return [], []
@@ -637,7 +682,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
         after = sentence.placeholders(hit.end)
         if pronoun:  # "we fine-tune X on D and compare it with Y"
-            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
             object_end = hit.end + pronoun.end()
         elif after:
             heads = [e for e in _group_ents(sentence, after[0][0]) if e.start >= sentence.ents[after[0][0]].start]
@@ -754,7 +799,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     if adjacent and candidate is None or (adjacent and candidate and not _only_words(stripped.split(), _POSTMOD_GAP)):
         anaphor = _SUBJECT_ANAPHOR.match(text)
         if anaphor and re.fullmatch(r" ?,? ?(?:which|that)? ?(?:is|are|was|were)?", text[anaphor.end():hit.start]):
-            return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)  # "Our model, trained on"
+            return discourse.resolve(anaphor.group("a"), before=sentence.start + 1)  # "Our model, trained on"
     # "fine-tune X on D using M": M is how X was trained
     if candidate and not stripped and hit.cue.relation == "uses":
         for h in hits:
@@ -770,7 +815,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     if not adjacent:
         anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
         if anaphors:
-            return discourse.resolve(anaphors[-1].group("a"), before=sentence.sent.start + 1)
+            return discourse.resolve(anaphors[-1].group("a"), before=sentence.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
     if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$",
@@ -821,7 +866,7 @@ def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> lis
             continue  # inside a prepositional phrase or a coordination ("Trained on D, X ..." is neither)
         return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
     if anaphor:
-        return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)
+        return discourse.resolve(anaphor.group("a"), before=sentence.start + 1)
     return []
 
 
@@ -901,7 +946,7 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
             return _with_applied(sentence, hits, before[-1][0])
     anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text))
     if anaphors:
-        return discourse.resolve(anaphors[0].group("a"), before=sentence.sent.start + 1)
+        return discourse.resolve(anaphors[0].group("a"), before=sentence.start + 1)
     if before and before[0][1] == 0 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|we|they|it)(?!\S)",
                                                        sentence.text[before[0][2]:hit.start]):
         return _group_ents(sentence, before[0][0])  # "X achieves a WER of 2.1% on the test sets of D"
@@ -991,7 +1036,7 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
             index = int(subject.group("index"))  # its group may reach back into the fronted phrase
             heads = [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
         else:
-            heads = discourse.resolve(subject.group("anaphor"), before=sentence.sent.start + 1)
+            heads = discourse.resolve(subject.group("anaphor"), before=sentence.start + 1)
         heads = [h for h in heads if h.label_ in {"Model", "Method"}]
         tails = [sentence.ents[i] for i, s, e in sentence.placeholders(0, match.end("phrase"))
                  if sentence.ents[i].label_ in CORE]
@@ -1017,7 +1062,7 @@ _IMPLICIT_EVALUATION = re.compile(r"(?<!\S)(?:experiments?|evaluations?|results?
 def _implicit_benchmark(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
     """Models run in a benchmark paper's experiments are evaluated on its benchmark, when the
     sentence names no dataset of its own (the paper's introduced Dataset as implicit object)."""
-    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.sent.start]
+    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.start]
     if not benchmarks or any(e.label_ in {"Model", "Method"} for e in discourse.introduced) \
             or any(e.label_ == "Dataset" for e in sentence.ents):
         return []
