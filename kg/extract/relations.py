@@ -179,6 +179,44 @@ CUES: tuple[Cue, ...] = (
          r"(?: (?:the )?[\w\-]+ (?:[\w\-]+ )?of)?", 0.55),
 )
 
+#: Prefilter for CUES (same order): literal substrings of which every match of the cue contains at
+#: least one, read off the patterns by hand; a cue none of whose triggers occurs in the sentence text
+#: cannot match, so its regex is not run. None: always run.
+_CUE_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
+    ("outperformed", "surpassed", "beaten", "exceeded", "outclassed"),  # passive
+    ("behind", "short of", "underperform", "worse", "weaker", "inferior"),  # inverse
+    ("outperform", "surpass", "beat", "exceed", "outclass", "outpace", "dominate", "eclipse", "overtake"),
+    ("improv", "gain", "advance"),
+    ("better", "stronger", "higher", "faster", "lower", "superior", "more "),
+    ("better than",),
+    ("followed",),
+    ("reduc", "lower", "cut", "decreas", "improv", "boost", "increas", "rais"),
+    ("advantage over", "lead over", "edge over", "margin over"),
+    ("rival", "match", "equal"),
+    ("compare",),
+    ("compar", "competitive", "similar", "equivalent", "close", "par", "level", "commensurate", "versus", "vs",
+     "against", "relative to"),
+    ("from", "upon", "on top of", "based", "build", "built", "founded", "grounded", "variant", "version",
+     "descendant", "derivative", "successor", "extension", "fine-tune"),  # based_on postmod
+    ("tuned", "trained", "learned", "learnt", "optimi", "adapted", "supervised"),  # _TRAINED ... on
+    ("tuned", "trained", "learned", "learnt", "optimi", "adapted", "supervised"),  # _TRAINED ... using
+    ("appl",),
+    ("tun", "train", "adapt"),
+    ("lead", "led", "enabl", "allow", "help", "mak", "turn", "boost"),
+    ("applied", "adapted"),
+    ("distil", "compress", "transfer"),
+    ("initiali", "warm-start"),
+    ("extend", "prun", "compress", "quantiz", "accelerat", "speed", "sparsif", "distil", "scal"),
+    ("via", "through", "by means of", "with the help of"),
+    ("us", "employ", "leverag", "adopt", "utili", "incorporat", "integrat", "combin", "rel", "exploit", "build",
+     "draw", "benefit", "equip", "augment", "enhanced with", "powered by", "driven by"),
+    ("with",),
+    None,  # evaluated_on prep: "on", "in", "of", ... nearly always present
+    ("assess", "evaluat", "benchmark", "measur", "test", "prob"),
+)
+assert len(_CUE_TRIGGERS) == len(CUES)
+_CUES_TRIGGERED = tuple(zip(CUES, _CUE_TRIGGERS))
+
 #: Pronouns and descriptions that stand for an entity named elsewhere.
 _ANAPHOR = re.compile(
     r"(?<!\S)(?:we|our|it|its|this|these|they|the (?:proposed|resulting|new|final|presented|trained) |"
@@ -603,8 +641,15 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
     """Non-overlapping cue matches, earlier table entries winning overlaps, in text order."""
     taken: list[tuple[int, int]] = []
     hits: list[_Hit] = []
-    for cue in CUES:
-        for match in cue.pattern.finditer(sentence.text):
+    text = sentence.text
+    for cue, triggers in _CUES_TRIGGERED:
+        if triggers is not None:
+            for trigger in triggers:
+                if trigger in text:
+                    break
+            else:
+                continue
+        for match in cue.pattern.finditer(text):
             start, end = match.span()
             if end == start:
                 continue
