@@ -283,12 +283,25 @@ class _Sentence:
     arrays: TokenArrays
     ents: list[Span]
     text: str
-    offsets: list[tuple[int, int, int, int]]  # (text start, text end, doc token start, doc token end)
+    units: list[tuple[str, int, int]]  # (unit text, doc token start, doc token end): the words of text
     groups: list[list[int]] = field(default_factory=list)  # coordinated entity indices, in order
     group_of: dict[int, int] = field(default_factory=dict)
     #: every placeholder of text: (entity index, text start, text end), in text order
     _all: list[tuple[int, int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
+    _offsets: list[tuple[int, int, int, int]] | None = None
+
+    @property
+    def offsets(self) -> list[tuple[int, int, int, int]]:
+        """(text start, text end, doc token start, doc token end) of each unit, computed on first use."""
+        if self._offsets is None:
+            offsets = []
+            pos = 0
+            for text, start, end in self.units:
+                offsets.append((pos, pos + len(text), start, end))
+                pos += len(text) + 1
+            self._offsets = offsets
+        return self._offsets
 
     def ent_at(self, index: int) -> Span:
         return self.ents[index]
@@ -315,32 +328,59 @@ class _Sentence:
 _DEPTH = {"(": 1, ")": -1}
 
 
-def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Span]) -> _Sentence:
+def _glued(arrays: TokenArrays) -> list[int]:
+    """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order."""
+    words, idx = arrays.words, arrays.idx
+    return [i for i, w in enumerate(words) if i and w[:1] == "-" and idx[i - 1] + len(words[i - 1]) == idx[i]]
+
+
+def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Span],
+              glued: list[int] | None = None) -> _Sentence:
     """Placeholder text of the sentence [sent_start, sent_end): entity -> "<i>", parentheses without
     entities dropped, an abbreviation "(<j>)" right after its long form folded into it."""
     words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
-    ent_at = {}
-    for i, ent in enumerate(ents):
-        ent_at[ent.start] = (i, ent.start, ent.end)
+    if glued is None:
+        glued = _glued(arrays)
     units: list[tuple[str, int, int]] = []  # (text, token start, token end)
+    spans = sorted((ent.start, ent.end, i) for i, ent in enumerate(ents))
     i = sent_start
-    while i < sent_end:
-        at = ent_at.get(i)
-        if at is not None:
-            units.append((f"<{at[0]}>", at[1], at[2]))
-            i = at[2]
-            continue
-        if units:
-            previous = units[-1]
-            if (previous[2] == i and not previous[0].startswith("<")
-                    and idx[i - 1] + len(words[i - 1]) == idx[i] and words[i].startswith("-")):
-                # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
-                units[-1] = (previous[0] + lowers[i], previous[1], i + 1)
-                i += 1
-                continue
-        units.append((lowers[i], i, i + 1))
-        i += 1
-    # Parentheses: drop "( ... )" without placeholders, fold "<i> ( <j> )", else make them commas.
+    for k in range(len(spans) + 1):
+        stop = spans[k][0] if k < len(spans) else sent_end
+        if i < stop:
+            g = bisect_left(glued, i)
+            if g == len(glued) or glued[g] >= stop:
+                units.extend(zip(lowers[i:stop], range(i, stop), range(i + 1, stop + 1)))
+            else:
+                for t in range(i, stop):
+                    if units:
+                        previous = units[-1]
+                        if (previous[2] == t and not previous[0].startswith("<")
+                                and idx[t - 1] + len(words[t - 1]) == idx[t] and words[t].startswith("-")):
+                            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
+                            units[-1] = (previous[0] + lowers[t], previous[1], t + 1)
+                            continue
+                    units.append((lowers[t], t, t + 1))
+            i = stop
+        if k < len(spans) and i < sent_end:
+            start, end, index = spans[k]
+            units.append((f"<{index}>", start, end))
+            i = end
+    if "(" in lowers[sent_start:sent_end]:
+        units = _parentheses(units)
+    texts = [u[0] for u in units]
+    joined = " ".join(texts)
+    if ", ," in joined:
+        units = [u for k, u in enumerate(units) if not (u[0] == "," and k and units[k - 1][0] == ",")]
+        joined = " ".join([u[0] for u in units])  # ", ," after a dropped parenthesis
+    found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
+    sentence = _Sentence(start=sent_start, end=sent_end, arrays=arrays, ents=ents, text=joined, units=units,
+                         _all=found, _starts=[p[1] for p in found])
+    _group(sentence)
+    return sentence
+
+
+def _parentheses(units: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Parentheses: drop "( ... )" without placeholders, fold "<i> ( <j> )", else make them commas."""
     out: list[tuple[str, int, int]] = []
     k = 0
     n_units = len(units)
@@ -366,23 +406,7 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
                 continue
         out.append(units[k])
         k += 1
-    parts: list[str] = []
-    offsets: list[tuple[int, int, int, int]] = []
-    pos = 0
-    last = None
-    for text, start, end in out:
-        if text == "," and last == ",":
-            continue  # ", ," after a dropped parenthesis
-        parts.append(text)
-        last = text
-        offsets.append((pos, pos + len(text), start, end))
-        pos += len(text) + 1
-    joined = " ".join(parts)
-    found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
-    sentence = _Sentence(start=sent_start, end=sent_end, arrays=arrays, ents=ents, text=joined, offsets=offsets,
-                         _all=found, _starts=[p[1] for p in found])
-    _group(sentence)
-    return sentence
+    return out
 
 
 def _group(sentence: _Sentence) -> None:
@@ -496,7 +520,8 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     ents_by_sent: dict[int, list[Span]] = {}
     for ent in doc.ents:
         ents_by_sent.setdefault(sent_start[ent.start], []).append(ent)
-    sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []))
+    glued = _glued(arrays)
+    sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
                  for start in _sentence_starts(arrays)]
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
     discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc)))
