@@ -38,7 +38,7 @@ previous sentence's subject. Every candidate is finally retyped by the entity ty
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -216,6 +216,11 @@ _CUE_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
 )
 assert len(_CUE_TRIGGERS) == len(CUES)
 _CUES_TRIGGERED = tuple(zip(CUES, _CUE_TRIGGERS))
+_ALWAYS = frozenset(i for i, triggers in enumerate(_CUE_TRIGGERS) if triggers is None)
+#: trigger -> indices of the cues it can start
+_TRIGGER_CUES: dict[str, frozenset[int]] = {
+    trigger: frozenset(i for i, triggers in enumerate(_CUE_TRIGGERS) if triggers and trigger in triggers)
+    for trigger in dict.fromkeys(t for triggers in _CUE_TRIGGERS if triggers for t in triggers)}
 
 #: Pronouns and descriptions that stand for an entity named elsewhere.
 _ANAPHOR = re.compile(
@@ -290,6 +295,8 @@ class _Sentence:
     _all: list[tuple[int, int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
     _offsets: list[tuple[int, int, int, int]] | None = None
+    #: indices into CUES that can match text (see _mark_active_cues); None: not computed
+    active_cues: set[int] | None = None
 
     @property
     def offsets(self) -> list[tuple[int, int, int, int]]:
@@ -497,6 +504,30 @@ class _Hit:
     tails: list[Span] = field(default_factory=list)
 
 
+def _mark_active_cues(sentences: list[_Sentence]) -> None:
+    """Set each sentence's active_cues: the cues one of whose triggers occurs in its text. The
+    triggers are looked up once in the doc's sentence texts joined by newlines (no trigger contains
+    one, so every occurrence lies inside one sentence)."""
+    if not sentences:
+        return
+    joined = "\n".join([s.text for s in sentences])
+    bounds = []  # text start of each sentence in joined
+    pos = 0
+    for sentence in sentences:
+        bounds.append(pos)
+        pos += len(sentence.text) + 1
+        sentence.active_cues = set(_ALWAYS)
+    find = joined.find
+    for trigger, cues in _TRIGGER_CUES.items():
+        at = find(trigger)
+        while at >= 0:
+            k = bisect_right(bounds, at) - 1
+            sentences[k].active_cues |= cues
+            if k + 1 >= len(bounds):
+                break
+            at = find(trigger, bounds[k + 1])
+
+
 def _sentence_starts(arrays: TokenArrays) -> list[int]:
     """The first token of every sentence (what `doc.sents` yields), from the cached arrays."""
     n = len(arrays.words)
@@ -523,6 +554,7 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     glued = _glued(arrays)
     sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
                  for start in _sentence_starts(arrays)]
+    _mark_active_cues(sentences)
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
     discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc)))
     best: dict[tuple, RelationTuple] = {}
@@ -667,8 +699,12 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
     taken: list[tuple[int, int]] = []
     hits: list[_Hit] = []
     text = sentence.text
-    for cue, triggers in _CUES_TRIGGERED:
-        if triggers is not None:
+    active = sentence.active_cues
+    for number, (cue, triggers) in enumerate(_CUES_TRIGGERED):
+        if active is not None:
+            if number not in active:
+                continue
+        elif triggers is not None:
             for trigger in triggers:
                 if trigger in text:
                     break
