@@ -246,6 +246,15 @@ _INTRO_PATTERNS = (
     re.compile(r"^(" + _E + r") (?:,|:|--|-|is|are) (?:an? |the )(?:new |novel |first )"),
 )
 
+#: Prefilter for _INTRO_PATTERNS (same order), as for _CUE_TRIGGERS; None: the text starts with "<".
+_INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
+    ("we ", "this ", "our "),
+    ("named ", "called ", "termed ", "dubbed ", "namely ", "coined "),
+    ("our ", "the proposed ", "the resulting "),
+    None,
+)
+_INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+
 #: Coordination between two entities: they form one group ("Y, Z and W").
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
                     r"(?:,|and|or|&|/|as well as|along with|together with|plus|, and|, or|, as well as|"
@@ -482,8 +491,20 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
     found: list[Span] = [ent for ent in flagged if ent.label_ in CORE]
     seen = {(ent.start, ent.end) for ent in found}
     for sentence in sentences:
-        for pattern in _INTRO_PATTERNS:
-            for match in pattern.finditer(sentence.text):
+        text = sentence.text
+        if not sentence._all:
+            continue  # every pattern ends in a placeholder
+        for pattern, triggers in _INTRO_TRIGGERED:
+            if triggers is None:
+                if not text.startswith("<"):
+                    continue
+            else:
+                for trigger in triggers:
+                    if trigger in text:
+                        break
+                else:
+                    continue
+            for match in pattern.finditer(text):
                 index = int(_PLACEHOLDER.search(match.group(1)).group(1))
                 ent = sentence.ents[index]
                 if ent.label_ in CORE and (ent.start, ent.end) not in seen:
