@@ -475,13 +475,13 @@ class _Discourse:
         return typed[-1:] or intro[-1:]
 
 
-def _flagged_introduced(doc: Doc) -> list[Span]:
+def _flagged_introduced(doc: Doc, ents: tuple[Span, ...] | None = None) -> list[Span]:
     """Entities the mention chooser marked as introduced (``doc._.kg_mention_meta``: (start, end) ->
     (source, introduced)), when that component ran."""
     meta = doc._.kg_mention_meta if Doc.has_extension("kg_mention_meta") else None
     if not meta:
         return []
-    return [ent for ent in doc.ents if len(meta.get((ent.start, ent.end), ())) > 1
+    return [ent for ent in (doc.ents if ents is None else ents) if len(meta.get((ent.start, ent.end), ())) > 1
             and meta[(ent.start, ent.end)][1]]
 
 
@@ -570,14 +570,15 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     arrays = token_arrays(doc)
     sent_start, sent_end = arrays.sent_start, arrays.sent_end
     ents_by_sent: dict[int, list[Span]] = {}
-    for ent in doc.ents:
+    doc_ents = doc.ents
+    for ent in doc_ents:
         ents_by_sent.setdefault(sent_start[ent.start], []).append(ent)
     glued = _glued(arrays)
     sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
                  for start in _sentence_starts(arrays)]
     _mark_active_cues(sentences)
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
-    discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc)))
+    discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
     for sentence in sentences:
         found = _sentence_relations(sentence, discourse)
