@@ -578,7 +578,8 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                  for start in _sentence_starts(arrays)]
     _mark_active_cues(sentences)
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
-    discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
+    discourse = _Discourse(introduced=_introduced(sentences)
+                           or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
     for sentence in sentences:
         found = _sentence_relations(sentence, discourse)
