@@ -38,12 +38,14 @@ previous sentence's subject. Every candidate is finally retyped by the entity ty
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import SIGNATURES, SYMMETRIC_RELATIONS
+from .tokens import TokenArrays, token_arrays
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=())
@@ -177,6 +179,49 @@ CUES: tuple[Cue, ...] = (
          r"(?: (?:the )?[\w\-]+ (?:[\w\-]+ )?of)?", 0.55),
 )
 
+#: Prefilter for CUES (same order): literal substrings of which every match of the cue contains at
+#: least one, read off the patterns by hand; a cue none of whose triggers occurs in the sentence text
+#: cannot match, so its regex is not run. None: always run.
+_CUE_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
+    ("outperformed", "surpassed", "beaten", "exceeded", "outclassed"),  # passive
+    ("behind", "short of", "underperform", "worse", "weaker", "inferior"),  # inverse
+    ("outperform", "surpass", "beat", "exceed", "outclass", "outpace", "dominate", "eclipse", "overtake"),
+    ("improv", "gain", "advance"),
+    ("better", "stronger", "higher", "faster", "lower", "superior", "more "),
+    ("better than",),
+    ("followed",),
+    ("reduc", "lower", "cut", "decreas", "improv", "boost", "increas", "rais"),
+    ("advantage over", "lead over", "edge over", "margin over"),
+    ("rival", "match", "equal"),
+    ("compare",),
+    ("compar", "competitive", "similar", "equivalent", "close", "par", "level", "commensurate", "versus", "vs",
+     "against", "relative to"),
+    ("from", "upon", "on top of", "based", "build", "built", "founded", "grounded", "variant", "version",
+     "descendant", "derivative", "successor", "extension", "fine-tune"),  # based_on postmod
+    ("tuned", "trained", "learned", "learnt", "optimi", "adapted", "supervised"),  # _TRAINED ... on
+    ("tuned", "trained", "learned", "learnt", "optimi", "adapted", "supervised"),  # _TRAINED ... using
+    ("appl",),
+    ("tun", "train", "adapt"),
+    ("lead", "led", "enabl", "allow", "help", "mak", "turn", "boost"),
+    ("applied", "adapted"),
+    ("distil", "compress", "transfer"),
+    ("initiali", "warm-start"),
+    ("extend", "prun", "compress", "quantiz", "accelerat", "speed", "sparsif", "distil", "scal"),
+    ("via", "through", "by means of", "with the help of"),
+    ("us", "employ", "leverag", "adopt", "utili", "incorporat", "integrat", "combin", "rel", "exploit", "build",
+     "draw", "benefit", "equip", "augment", "enhanced with", "powered by", "driven by"),
+    ("with",),
+    None,  # evaluated_on prep: "on", "in", "of", ... nearly always present
+    ("assess", "evaluat", "benchmark", "measur", "test", "prob"),
+)
+assert len(_CUE_TRIGGERS) == len(CUES)
+_CUES_TRIGGERED = tuple(zip(CUES, _CUE_TRIGGERS))
+_ALWAYS = frozenset(i for i, triggers in enumerate(_CUE_TRIGGERS) if triggers is None)
+#: trigger -> indices of the cues it can start
+_TRIGGER_CUES: dict[str, frozenset[int]] = {
+    trigger: frozenset(i for i, triggers in enumerate(_CUE_TRIGGERS) if triggers and trigger in triggers)
+    for trigger in dict.fromkeys(t for triggers in _CUE_TRIGGERS if triggers for t in triggers)}
+
 #: Pronouns and descriptions that stand for an entity named elsewhere.
 _ANAPHOR = re.compile(
     r"(?<!\S)(?:we|our|it|its|this|these|they|the (?:proposed|resulting|new|final|presented|trained) |"
@@ -200,6 +245,15 @@ _INTRO_PATTERNS = (
                r"system|algorithm|dataset|benchmark|tool|toolkit)(?: ,)? (?:named |called )?(" + _E + r")"),
     re.compile(r"^(" + _E + r") (?:,|:|--|-|is|are) (?:an? |the )(?:new |novel |first )"),
 )
+
+#: Prefilter for _INTRO_PATTERNS (same order), as for _CUE_TRIGGERS; None: the text starts with "<".
+_INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
+    ("we ", "this ", "our "),
+    ("named ", "called ", "termed ", "dubbed ", "namely ", "coined "),
+    ("our ", "the proposed ", "the resulting "),
+    None,
+)
+_INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
 
 #: Coordination between two entities: they form one group ("Y, Z and W").
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
@@ -238,70 +292,129 @@ RETYPE: dict[str, dict[tuple[str, str], str]] = {
 class _Sentence:
     """A sentence as placeholder text, with the entity spans its placeholders stand for."""
 
-    sent: Span
+    start: int  # doc token index of the sentence's first token
+    end: int  # doc token index just after its last token
+    arrays: TokenArrays
     ents: list[Span]
     text: str
-    offsets: list[tuple[int, int, int, int]]  # (text start, text end, doc token start, doc token end)
+    units: list[tuple[str, int, int]]  # (unit text, doc token start, doc token end): the words of text
     groups: list[list[int]] = field(default_factory=list)  # coordinated entity indices, in order
     group_of: dict[int, int] = field(default_factory=dict)
+    #: every placeholder of text: (entity index, text start, text end), in text order
+    _all: list[tuple[int, int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
+    _offsets: list[tuple[int, int, int, int]] | None = None
+    #: indices into CUES that can match text (see _mark_active_cues); None: not computed
+    active_cues: set[int] | None = None
+
+    @property
+    def offsets(self) -> list[tuple[int, int, int, int]]:
+        """(text start, text end, doc token start, doc token end) of each unit, computed on first use."""
+        if self._offsets is None:
+            offsets = []
+            pos = 0
+            for text, start, end in self.units:
+                offsets.append((pos, pos + len(text), start, end))
+                pos += len(text) + 1
+            self._offsets = offsets
+        return self._offsets
 
     def ent_at(self, index: int) -> Span:
         return self.ents[index]
 
     def placeholders(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
         """(entity index, text start, text end) of the placeholders within [start, end)."""
-        end = len(self.text) if end is None else end
-        return [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(self.text, start, end)]
+        found = self._all
+        if not found:
+            return []
+        if start > 0:
+            found = found[bisect_left(self._starts, start):]
+        if end is not None and end < len(self.text):
+            return [p for p in found if p[2] <= end]
+        return list(found) if found is self._all else found
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
         tokens = [(a, b) for s, e, a, b in self.offsets if s < end and e > start]
         if not tokens:
             return ""
-        doc = self.sent.doc
-        return doc[tokens[0][0]:tokens[-1][1]].text
+        return self.arrays.span_text(tokens[0][0], tokens[-1][1])
 
 
-def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
-    """Placeholder text of `sent`: entity -> "<i>", parentheses without entities dropped, an
-    abbreviation "(<j>)" right after its long form folded into it."""
-    doc = sent.doc
-    ent_at = {}
-    for i, ent in enumerate(ents):
-        ent_at[ent.start] = i
+_DEPTH = {"(": 1, ")": -1}
+
+
+def _glued(arrays: TokenArrays) -> list[int]:
+    """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order."""
+    words, idx = arrays.words, arrays.idx
+    return [i for i, w in enumerate(words) if i and w[:1] == "-" and idx[i - 1] + len(words[i - 1]) == idx[i]]
+
+
+def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Span],
+              glued: list[int] | None = None) -> _Sentence:
+    """Placeholder text of the sentence [sent_start, sent_end): entity -> "<i>", parentheses without
+    entities dropped, an abbreviation "(<j>)" right after its long form folded into it."""
+    words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
+    if glued is None:
+        glued = _glued(arrays)
     units: list[tuple[str, int, int]] = []  # (text, token start, token end)
-    i = sent.start
-    while i < sent.end:
-        if i in ent_at:
-            ent = ents[ent_at[i]]
-            units.append((f"<{ent_at[i]}>", ent.start, ent.end))
-            i = ent.end
-            continue
-        previous = units[-1] if units else None
-        if (previous is not None and not previous[0].startswith("<") and previous[2] == i
-                and not doc[i - 1].whitespace_ and doc[i].text.startswith("-")):
-            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
-            units[-1] = (previous[0] + doc[i].lower_, previous[1], i + 1)
-        else:
-            units.append((doc[i].lower_, i, i + 1))
-        i += 1
-    # Parentheses: drop "( ... )" without placeholders, fold "<i> ( <j> )", else make them commas.
+    spans = sorted((ent.start, ent.end, i) for i, ent in enumerate(ents))
+    i = sent_start
+    for k in range(len(spans) + 1):
+        stop = spans[k][0] if k < len(spans) else sent_end
+        if i < stop:
+            g = bisect_left(glued, i)
+            if g == len(glued) or glued[g] >= stop:
+                units.extend(zip(lowers[i:stop], range(i, stop), range(i + 1, stop + 1)))
+            else:
+                for t in range(i, stop):
+                    if units:
+                        previous = units[-1]
+                        if (previous[2] == t and not previous[0].startswith("<")
+                                and idx[t - 1] + len(words[t - 1]) == idx[t] and words[t].startswith("-")):
+                            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
+                            units[-1] = (previous[0] + lowers[t], previous[1], t + 1)
+                            continue
+                    units.append((lowers[t], t, t + 1))
+            i = stop
+        if k < len(spans) and i < sent_end:
+            start, end, index = spans[k]
+            units.append((f"<{index}>", start, end))
+            i = end
+    if "(" in lowers[sent_start:sent_end]:
+        units = _parentheses(units)
+    texts = [u[0] for u in units]
+    joined = " ".join(texts)
+    if ", ," in joined:
+        units = [u for k, u in enumerate(units) if not (u[0] == "," and k and units[k - 1][0] == ",")]
+        joined = " ".join([u[0] for u in units])  # ", ," after a dropped parenthesis
+    found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
+    sentence = _Sentence(start=sent_start, end=sent_end, arrays=arrays, ents=ents, text=joined, units=units,
+                         _all=found, _starts=[p[1] for p in found])
+    _group(sentence)
+    return sentence
+
+
+def _parentheses(units: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Parentheses: drop "( ... )" without placeholders, fold "<i> ( <j> )", else make them commas."""
     out: list[tuple[str, int, int]] = []
     k = 0
-    while k < len(units):
+    n_units = len(units)
+    fullmatch = _PLACEHOLDER.fullmatch
+    while k < n_units:
         text = units[k][0]
         if text == "(":
             depth, j = 1, k + 1
-            while j < len(units) and depth:
-                depth += {"(": 1, ")": -1}.get(units[j][0], 0)
+            while j < n_units and depth:
+                depth += _DEPTH.get(units[j][0], 0)
                 j += 1
             inner = units[k + 1:j - 1] if depth == 0 else None
             if inner is not None:
-                has_ent = any(_PLACEHOLDER.fullmatch(u[0]) for u in inner)
+                has_ent = any(fullmatch(u[0]) for u in inner)
                 if not has_ent:
                     k = j
                     continue
-                if len(inner) == 1 and out and _PLACEHOLDER.fullmatch(out[-1][0]):
+                if len(inner) == 1 and out and fullmatch(out[-1][0]):
                     k = j  # "Position Interpolation (PI)": the short form is the same entity
                     continue
                 out.extend(units[k:j])  # kept: an aside "( e.g. , <2> or <3> )" is skipped by _subject
@@ -309,16 +422,7 @@ def _sentence(sent: Span, ents: list[Span]) -> _Sentence:
                 continue
         out.append(units[k])
         k += 1
-    parts, offsets, pos = [], [], 0
-    for text, start, end in out:
-        if text == "," and parts and parts[-1] == ",":
-            continue  # ", ," after a dropped parenthesis
-        parts.append(text)
-        offsets.append((pos, pos + len(text), start, end))
-        pos += len(text) + 1
-    sentence = _Sentence(sent=sent, ents=ents, text=" ".join(parts), offsets=offsets)
-    _group(sentence)
-    return sentence
+    return out
 
 
 def _group(sentence: _Sentence) -> None:
@@ -371,13 +475,13 @@ class _Discourse:
         return typed[-1:] or intro[-1:]
 
 
-def _flagged_introduced(doc: Doc) -> list[Span]:
+def _flagged_introduced(doc: Doc, ents: tuple[Span, ...] | None = None) -> list[Span]:
     """Entities the mention chooser marked as introduced (``doc._.kg_mention_meta``: (start, end) ->
     (source, introduced)), when that component ran."""
     meta = doc._.kg_mention_meta if Doc.has_extension("kg_mention_meta") else None
     if not meta:
         return []
-    return [ent for ent in doc.ents if len(meta.get((ent.start, ent.end), ())) > 1
+    return [ent for ent in (doc.ents if ents is None else ents) if len(meta.get((ent.start, ent.end), ())) > 1
             and meta[(ent.start, ent.end)][1]]
 
 
@@ -387,8 +491,20 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
     found: list[Span] = [ent for ent in flagged if ent.label_ in CORE]
     seen = {(ent.start, ent.end) for ent in found}
     for sentence in sentences:
-        for pattern in _INTRO_PATTERNS:
-            for match in pattern.finditer(sentence.text):
+        text = sentence.text
+        if not sentence._all:
+            continue  # every pattern ends in a placeholder
+        for pattern, triggers in _INTRO_TRIGGERED:
+            if triggers is None:
+                if not text.startswith("<"):
+                    continue
+            else:
+                for trigger in triggers:
+                    if trigger in text:
+                        break
+                else:
+                    continue
+            for match in pattern.finditer(text):
                 index = int(_PLACEHOLDER.search(match.group(1)).group(1))
                 ent = sentence.ents[index]
                 if ent.label_ in CORE and (ent.start, ent.end) not in seen:
@@ -409,14 +525,61 @@ class _Hit:
     tails: list[Span] = field(default_factory=list)
 
 
+def _mark_active_cues(sentences: list[_Sentence]) -> None:
+    """Set each sentence's active_cues: the cues one of whose triggers occurs in its text. The
+    triggers are looked up once in the doc's sentence texts joined by newlines (no trigger contains
+    one, so every occurrence lies inside one sentence)."""
+    if not sentences:
+        return
+    joined = "\n".join([s.text for s in sentences])
+    bounds = []  # text start of each sentence in joined
+    pos = 0
+    for sentence in sentences:
+        bounds.append(pos)
+        pos += len(sentence.text) + 1
+        sentence.active_cues = set(_ALWAYS)
+    find = joined.find
+    for trigger, cues in _TRIGGER_CUES.items():
+        at = find(trigger)
+        while at >= 0:
+            k = bisect_right(bounds, at) - 1
+            sentences[k].active_cues |= cues
+            if k + 1 >= len(bounds):
+                break
+            at = find(trigger, bounds[k + 1])
+
+
+def _sentence_starts(arrays: TokenArrays) -> list[int]:
+    """The first token of every sentence (what `doc.sents` yields), from the cached arrays."""
+    n = len(arrays.words)
+    if not n:
+        return []
+    starts, ends = arrays.sent_start, arrays.sent_end
+    out = [0]
+    i = ends[0]
+    while i < n:
+        out.append(starts[i])
+        i = ends[i]
+    return out
+
+
 def find_relations(doc: Doc) -> list[RelationTuple]:
     """Typed relations stated in the doc, between doc.ents (see the module docstring)."""
+    if len(doc) and not doc.has_annotation("SENT_START"):
+        next(iter(doc.sents))  # spaCy's error for a doc without sentence boundaries, as before
+    arrays = token_arrays(doc)
+    sent_start, sent_end = arrays.sent_start, arrays.sent_end
     ents_by_sent: dict[int, list[Span]] = {}
-    for ent in doc.ents:
-        ents_by_sent.setdefault(ent.sent.start, []).append(ent)
-    sentences = [_sentence(sent, ents_by_sent.get(sent.start, [])) for sent in doc.sents]
+    doc_ents = doc.ents
+    for ent in doc_ents:
+        ents_by_sent.setdefault(sent_start[ent.start], []).append(ent)
+    glued = _glued(arrays)
+    sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
+                 for start in _sentence_starts(arrays)]
+    _mark_active_cues(sentences)
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
-    discourse = _Discourse(introduced=_introduced(sentences) or _introduced(sentences, _flagged_introduced(doc)))
+    discourse = _Discourse(introduced=_introduced(sentences)
+                           or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
     for sentence in sentences:
         found = _sentence_relations(sentence, discourse)
@@ -558,8 +721,19 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
     """Non-overlapping cue matches, earlier table entries winning overlaps, in text order."""
     taken: list[tuple[int, int]] = []
     hits: list[_Hit] = []
-    for cue in CUES:
-        for match in cue.pattern.finditer(sentence.text):
+    text = sentence.text
+    active = sentence.active_cues
+    for number, (cue, triggers) in enumerate(_CUES_TRIGGERED):
+        if active is not None:
+            if number not in active:
+                continue
+        elif triggers is not None:
+            for trigger in triggers:
+                if trigger in text:
+                    break
+            else:
+                continue
+        for match in cue.pattern.finditer(text):
             start, end = match.span()
             if end == start:
                 continue
@@ -617,7 +791,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         after = sentence.placeholders(hit.end)
         pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
         if pronoun:  # "we pre-train X on A and fine-tune it on B"
-            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
             object_end = hit.end + pronoun.end()
         elif not after or sentence.text[hit.end:after[0][1]].strip():
             return [], []
@@ -637,7 +811,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
         after = sentence.placeholders(hit.end)
         if pronoun:  # "we fine-tune X on D and compare it with Y"
-            heads = previous_heads or discourse.resolve("it", before=sentence.sent.start + 1)
+            heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
             object_end = hit.end + pronoun.end()
         elif after:
             heads = [e for e in _group_ents(sentence, after[0][0]) if e.start >= sentence.ents[after[0][0]].start]
@@ -754,7 +928,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     if adjacent and candidate is None or (adjacent and candidate and not _only_words(stripped.split(), _POSTMOD_GAP)):
         anaphor = _SUBJECT_ANAPHOR.match(text)
         if anaphor and re.fullmatch(r" ?,? ?(?:which|that)? ?(?:is|are|was|were)?", text[anaphor.end():hit.start]):
-            return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)  # "Our model, trained on"
+            return discourse.resolve(anaphor.group("a"), before=sentence.start + 1)  # "Our model, trained on"
     # "fine-tune X on D using M": M is how X was trained
     if candidate and not stripped and hit.cue.relation == "uses":
         for h in hits:
@@ -770,7 +944,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     if not adjacent:
         anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
         if anaphors:
-            return discourse.resolve(anaphors[-1].group("a"), before=sentence.sent.start + 1)
+            return discourse.resolve(anaphors[-1].group("a"), before=sentence.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
     if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$",
@@ -821,7 +995,7 @@ def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> lis
             continue  # inside a prepositional phrase or a coordination ("Trained on D, X ..." is neither)
         return [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
     if anaphor:
-        return discourse.resolve(anaphor.group("a"), before=sentence.sent.start + 1)
+        return discourse.resolve(anaphor.group("a"), before=sentence.start + 1)
     return []
 
 
@@ -901,7 +1075,7 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
             return _with_applied(sentence, hits, before[-1][0])
     anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text))
     if anaphors:
-        return discourse.resolve(anaphors[0].group("a"), before=sentence.sent.start + 1)
+        return discourse.resolve(anaphors[0].group("a"), before=sentence.start + 1)
     if before and before[0][1] == 0 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|we|they|it)(?!\S)",
                                                        sentence.text[before[0][2]:hit.start]):
         return _group_ents(sentence, before[0][0])  # "X achieves a WER of 2.1% on the test sets of D"
@@ -991,7 +1165,7 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
             index = int(subject.group("index"))  # its group may reach back into the fronted phrase
             heads = [e for e in _group_ents(sentence, index) if e.start >= sentence.ents[index].start]
         else:
-            heads = discourse.resolve(subject.group("anaphor"), before=sentence.sent.start + 1)
+            heads = discourse.resolve(subject.group("anaphor"), before=sentence.start + 1)
         heads = [h for h in heads if h.label_ in {"Model", "Method"}]
         tails = [sentence.ents[i] for i, s, e in sentence.placeholders(0, match.end("phrase"))
                  if sentence.ents[i].label_ in CORE]
@@ -1017,7 +1191,7 @@ _IMPLICIT_EVALUATION = re.compile(r"(?<!\S)(?:experiments?|evaluations?|results?
 def _implicit_benchmark(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
     """Models run in a benchmark paper's experiments are evaluated on its benchmark, when the
     sentence names no dataset of its own (the paper's introduced Dataset as implicit object)."""
-    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.sent.start]
+    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.start]
     if not benchmarks or any(e.label_ in {"Model", "Method"} for e in discourse.introduced) \
             or any(e.label_ == "Dataset" for e in sentence.ents):
         return []
