@@ -365,3 +365,31 @@ def test_relations_component_sets_doc_extension(rel_nlp):
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     assert [(h.text, r, t.text) for h, r, t, _, _ in doc._.kg_relations] == [("AlphaNet", "outperforms", "BetaNet")]
+
+
+def test_relations_trigger_prefilter_changes_no_output(monkeypatch):
+    """The cue and introduction patterns run only on sentences holding one of their trigger words,
+    lists kept by hand beside the patterns; with the prefilter off, every relation must be the same."""
+    import json
+    from pathlib import Path
+
+    from kg.extract import build_nlp
+    from kg.extract import relations as rel
+
+    data = Path(__file__).parent / "data"
+    texts = [json.loads(line)["text"] for name in ("relations_heldout.jsonl", "relations_heldout2.jsonl",
+                                                   "heldout_abstracts.jsonl")
+             for line in (data / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [case[0] for case in GOOD]
+    nlp = build_nlp()
+
+    def run() -> list:
+        return [[(h.start_char, h.end_char, r, t.start_char, t.end_char, cue, conf)
+                 for h, r, t, cue, conf in rel.find_relations(doc)]
+                for doc in nlp.pipe(texts)]
+
+    with_prefilter = run()
+    monkeypatch.setattr(rel, "_ALWAYS", frozenset(range(len(rel.CUES))))
+    monkeypatch.setattr(rel, "_INTRO_TRIGGERED", tuple((pattern, ("",)) for pattern in rel._INTRO_PATTERNS))
+    assert run() == with_prefilter
+    assert sum(map(len, with_prefilter)) > 100
