@@ -2,7 +2,8 @@
 
 Nodes
     entity  id "<type>/<slug>" (e.g. "model/llama-65b"); attributes KIND="entity", LABEL, TYPE,
-            ALIASES (sorted list), PAPERS (sorted paper node ids), INTRODUCED_IN (sorted paper node ids)
+            ALIASES (sorted list), PAPERS (sorted paper node ids), INTRODUCED_IN (sorted paper node ids),
+            IMPLIED (True for a model family no paper names, added so that its variants link to it)
     paper   id "paper/<document id>"; attributes KIND="paper", LABEL, TITLE (or None), ABSTRACT,
             DOC_ID, SOURCES (list of "path:line")
 Edges (MultiDiGraph; the edge key is the relation name)
@@ -34,6 +35,7 @@ TYPE = "type"
 ALIASES = "aliases"
 PAPERS = "papers"
 INTRODUCED_IN = "introduced_in"
+IMPLIED = "implied"
 TITLE = "title"
 ABSTRACT = "abstract"
 DOC_ID = "doc_id"
@@ -79,7 +81,9 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
         for entity in result.entities:
             entities.setdefault(entity.id, entity)
             aliases.setdefault(entity.id, set()).update(entity.aliases)
-            papers.setdefault(entity.id, set()).add(paper)
+            papers.setdefault(entity.id, set())
+            if not entity.implied:
+                papers[entity.id].add(paper)
             if entity.introduced:
                 introduced.setdefault(entity.id, set()).add(paper)
             if entity.variant_of:
@@ -91,7 +95,8 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
         G.add_node(entity_id, **{
             KIND: ENTITY_KIND, LABEL: entity.name, TYPE: entity.type,
             ALIASES: sorted(aliases[entity_id] - {entity.name}),
-            PAPERS: sorted(papers[entity_id]), INTRODUCED_IN: sorted(introduced.get(entity_id, ()))})
+            PAPERS: sorted(papers[entity_id]), INTRODUCED_IN: sorted(introduced.get(entity_id, ())),
+            IMPLIED: not papers[entity_id]})
         for paper in sorted(papers[entity_id]):
             G.add_edge(entity_id, paper, key=MENTIONED_IN, **{RELATION: MENTIONED_IN})
         for paper in sorted(introduced.get(entity_id, ())):

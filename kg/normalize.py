@@ -9,10 +9,24 @@ _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
 _DETERMINERS = ("the ", "a ", "an ", "our ", "their ", "its ", "this ", "these ", "those ")
 
 
+def score_key(name: object) -> str:
+    """Exactly the scorer's folding (shared/eval/score.py `norm`): case folded, then every
+    character but ASCII letters, digits and dots dropped. `kg.eval` uses it so that its figures
+    are the scorer's to the last digit.
+
+    >>> score_key("LLaMA-65B"), score_key("llama 65b"), score_key(".NET.")
+    ('llama65b', 'llama65b', 'net')
+    >>> score_key("中文")
+    ''
+    """
+    return _NOT_KEY.sub("", str(name).casefold()).strip(".")
+
+
 def name_key(name: str) -> str:
     """The matching key of a name: case folded, only letters, digits and dots kept.
 
-    It is the same folding as the scorer's, so names that score as equal share a key.
+    It is the scorer's folding (`score_key`) after NFKC, so names that score as equal share a
+    key; a name with no ASCII letter or digit keeps its own letters instead of becoming "".
 
     >>> name_key("LLaMA 65B")
     'llama65b'
@@ -109,12 +123,87 @@ def split_size_suffix(name: str) -> tuple[str, str] | None:
     ('LLaMA', '65B')
     >>> split_size_suffix("Llama 2 70B")
     ('Llama 2', '70B')
+    >>> split_size_suffix("Bi-Mamba-1.3b")
+    ('Bi-Mamba', '1.3B')
     >>> split_size_suffix("Vicuna-13B-v1.5") is None
     True
     >>> split_size_suffix("GPT-4") is None
     True
+    >>> split_size_suffix("LLaMA 7B-65B") is None  # a range, see split_size_range
+    True
     """
-    match = re.match(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMK])$", name.strip())
+    match = re.match(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMKT])$", name.strip(), flags=re.IGNORECASE)
     if not match or not match.group(1).strip(" -_"):
         return None
-    return match.group(1).strip(" -_"), match.group(2).upper()
+    family = match.group(1).strip(" -_")
+    if _ENDS_WITH_SIZE.search(family):
+        return None
+    return family, match.group(2).upper()
+
+
+_SIZE_TOKEN = r"\d+(?:\.\d+)?\s?[KMBT]?"
+_SIZE_SEP = r"\s*(?:,\s*and|,\s*or|,|/|-|\u2013|to|and|or)\s*"
+#: Two or more sizes joined by list or range words: "7B to 65B", "7B/13B/70B", "780M, 1.3B, and 2.7B".
+SIZE_LIST = re.compile(rf"(?<![\w.]){_SIZE_TOKEN}(?:{_SIZE_SEP}{_SIZE_TOKEN})+(?!\w|\.\d)", re.IGNORECASE)
+_ENDS_WITH_SIZE = re.compile(r"(?:^|[\s\-_])\d+(?:\.\d+)?[KMBT]$", re.IGNORECASE)
+
+
+def split_size_range(name: str) -> tuple[str, list[str]] | None:
+    """Split a family name followed by a range or list of sizes into (family, sizes), or None.
+
+    >>> split_size_range("LLaMA 7B-65B")
+    ('LLaMA', ['7B', '65B'])
+    >>> split_size_range("Llama 2 (7B/13B/70B)")
+    ('Llama 2', ['7B', '13B', '70B'])
+    >>> split_size_range("LLaMA-65B") is None
+    True
+    >>> split_size_range("LLaMA2-70B") is None  # a version, then one size
+    True
+    """
+    match = re.match(rf"^(.*?[A-Za-z].*?)[\s\-_]*\(?\s*({SIZE_LIST.pattern})\s*\)?$", name.strip(),
+                     flags=re.IGNORECASE)
+    if not match:
+        return None
+    sizes = expand_size_range(match.group(2))
+    family = match.group(1).strip(" -_(")
+    if len(sizes) < 2 or not family or _ENDS_WITH_SIZE.search(family):
+        return None
+    return family, sizes
+
+
+#: Head nouns and suffixes that a name can carry without naming something else:
+#: "MuSE dataset" names MuSE, "LLaMA models" names LLaMA, "Llama-2-based" names Llama-2.
+GENERIC_HEADS = (
+    "model", "models", "family", "dataset", "datasets", "data set", "corpus", "corpora",
+    "benchmark", "benchmarks", "suite", "framework", "architecture", "series", "checkpoints",
+)
+
+
+def strip_generic_head(name: str) -> str:
+    """The name without a trailing generic head noun or "-based", when what is left is a name.
+
+    What is left must be one word that looks like a name (an upper-case letter or a digit), so
+    that "language model", "rule-based" and "Fully BInarized Large Language Model" (where the
+    head noun is part of the name) stay as they are.
+
+    >>> strip_generic_head("MuSE dataset")
+    'MuSE'
+    >>> strip_generic_head("Llama-2-based")
+    'Llama-2'
+    >>> strip_generic_head("LLaMA models")
+    'LLaMA'
+    >>> strip_generic_head("language model")
+    'language model'
+    >>> strip_generic_head("rule-based")
+    'rule-based'
+    >>> strip_generic_head("Fully BInarized Large Language Model")
+    'Fully BInarized Large Language Model'
+    """
+    text = name.strip()
+    match = re.match(r"^(.+?)(?:[\s\-]+based|\s+(?:" + "|".join(GENERIC_HEADS) + r"))$", text, flags=re.IGNORECASE)
+    if not match:
+        return text
+    rest = match.group(1).strip(" -")
+    if rest and " " not in rest and any(ch.isupper() or ch.isdigit() for ch in rest):
+        return rest
+    return text

@@ -1,20 +1,80 @@
-"""Entities and relations: fold mentions into entities within a document, then link across documents."""
+"""Entities and relations: fold mentions into entities within a document, then link across documents.
+
+Within a document (`resolve_document`), two surface forms become one entity when
+
+- they fold to the same `name_key` (case, hyphen and spacing variants: LLaMA 65B = LLaMA-65B);
+- a lexicon entry gives them the same canonical name;
+- the text defines one as the abbreviation of the other ("Position Interpolation (PI)"), or
+  says one is also known as the other ("Tele-FLM (aka FLM-2)");
+- one is the other without a generic head noun or "-based" ("MuSE dataset", "Llama-2-based");
+- one is a short form used after the full name ("K2" after "K2 DIAMOND").
+
+Size variants and versions never fold into their family: LLaMA-7B, LLaMA-65B, LLaMA and
+Llama 2 are four entities. A size variant points to its family through `Entity.variant_of`; a
+family the text does not name is added with `implied=True`, so that the graph can link the
+lineage while the predictions (names the abstract names) leave it out. Ranges after a family
+name ("LLaMA 7B to 65B", "(LLaMA, Alpaca and Vicuna) in different sizes (7B, 13B)") expand
+into variants.
+
+Across documents (`link_corpus`), entities with the same name key, or whose name is an
+unambiguous alias of another entity, get one id. Every decision is a `MergeRecord`.
+"""
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
-from .normalize import name_key, slugify, split_size_suffix
+from .normalize import (
+    SIZE_LIST, expand_size_range, name_key, slugify, split_size_range, split_size_suffix, strip_generic_head,
+)
 from .types import (
-    ENTITY_TYPES, Corpus, DocExtraction, DocResult, Entity, EntityType, Evidence, MergeRecord, Mention,
-    Relation, signature_allows,
+    ENTITY_TYPES, Corpus, DocExtraction, DocResult, Entity, EntityType, Evidence, MergeRecord,
+    Mention, Relation, signature_allows,
 )
 
 #: How much one mention's label counts when typing a group, by what found it.
 SOURCE_WEIGHT = {"lexicon": 3.0, "abbreviation": 1.0, "context": 2.0, "shape": 1.0}
 
+# Why a surface form belongs to its entity: the `reason` of a MergeRecord.
+CANONICAL = "canonical name"
+SPELLING = "same name up to case, hyphens and spacing"
+LEXICON = "lexicon entry"
+ABBREVIATION = "abbreviation defined in the text"
+ALSO_KNOWN_AS = "also known as, in the text"
+GENERIC_HEAD = "same name without a generic head noun or '-based'"
+SHORT_FORM = "short form used after the full name"
+SIZE_RANGE = "size range expanded into a variant"
+SIZE_RANGE_FAMILY = "family named with a range of sizes"
+IMPLIED_FAMILY = "family of a size variant, not named in the text"
+CROSS_PAPER = "cross-paper link: same name up to case, hyphens and spacing"
+CROSS_PAPER_ALIAS = "cross-paper link: the name is an alias of this entity in another paper"
+
+#: Words after a name that make a different model, not a longer name of the same one
+#: ("BERT large", "Claude Instant"): a short form must not be read into them.
+VARIANT_WORDS = frozenset({
+    "base", "large", "small", "medium", "mini", "tiny", "xl", "xxl", "huge", "giant", "lite", "light",
+    "chat", "instruct", "code", "coder", "turbo", "pro", "plus", "ultra", "max", "nano", "micro",
+    "instant", "preview", "vision", "mega", "flash", "next", "dev", "beta", "alpha", "opus", "sonnet", "haiku",
+})
+#: The cue words that tie a list of sizes to the model names before it ("in different sizes (7B, 13B)").
+SIZE_CUES = re.compile(r"\b(?:sizes?|scales?|scaling|scaled|dimensions?|variants?|versions?|up to|from)\b",
+                       re.IGNORECASE)
+#: Sizes followed by these count something else: "1.2T tokens", "7B and 13B examples".
+_NOT_MODEL_SIZES = re.compile(r"^\s*(?:tokens?|words?|examples?|samples?|instances?|images?|documents?|steps?|"
+                              r"hours?|pairs?|sentences?|characters?|bytes?|dollars?|FLOPs?)\b", re.IGNORECASE)
+#: Longest gap between a model name and the size list it governs.
+MAX_SIZE_GAP = 40
+_AKA = re.compile(r"^\s*[(,]?\s*(?:aka|a\.k\.a\.?|also known as|also called|formerly)\s*$", re.IGNORECASE)
+_COORDINATION = re.compile(r"^\s*(?:,\s*and|,\s*or|,|and|or|&)\s*$")
+_TRAILING_PUNCTUATION = " \t\n.,;:!?\"'"
+
 
 class _UnionFind:
+    """Groups of keys; the root of a group is its smallest key, so the result ignores input order."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
 
@@ -30,6 +90,12 @@ class _UnionFind:
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
 
+    def groups(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for item in sorted(self.parent):
+            out[self.find(item)].append(item)
+        return out
+
 
 def entity_id(entity_type: str, name: str) -> str:
     """Stable id of an entity from its type and name.
@@ -40,61 +106,136 @@ def entity_id(entity_type: str, name: str) -> str:
     return f"{entity_type.lower()}/{slugify(name)}"
 
 
+def clean_surface(text: str) -> str:
+    """A mention's text without the sentence punctuation a span can carry at its end.
+
+    >>> clean_surface("DeepSeek-67B.")
+    'DeepSeek-67B'
+    >>> clean_surface("GPT-3.5")
+    'GPT-3.5'
+    """
+    return text.strip().rstrip(_TRAILING_PUNCTUATION).strip()
+
+
+def same_size(a: str, b: str) -> bool:
+    """False when two names carry different sizes, or only one of them a size: they never fold.
+
+    >>> same_size("LLaMA-65B", "LLaMA 65b"), same_size("LLaMA-65B", "LLaMA"), same_size("LLaMA-7B", "LLaMA-65B")
+    (True, False, False)
+    """
+    size_a, size_b = split_size_suffix(a), split_size_suffix(b)
+    return (size_a and size_a[1]) == (size_b and size_b[1])
+
+
+# --- within a document ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Surfaces:
+    """The surface forms of one document, their groups and why each joined its group."""
+
+    groups: _UnionFind = field(default_factory=_UnionFind)
+    text_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # key -> surfaces
+    reason: dict[str, str] = field(default_factory=dict)  # key -> why it joined
+
+    def add(self, text: str) -> str:
+        key = name_key(text)
+        if key:
+            self.groups.find(key)
+            if text not in self.text_of[key]:
+                self.text_of[key].append(text)
+        return key
+
+    def join(self, a: str, b: str, reason: str) -> bool:
+        """Put surfaces `a` and `b` in one group, unless their sizes differ."""
+        if not same_size(a, b):
+            return False
+        key_a, key_b = self.add(a), self.add(b)
+        if not key_a or not key_b or key_a == key_b:
+            return False
+        if self.groups.find(key_a) != self.groups.find(key_b):
+            self.reason.setdefault(key_a, reason)
+            self.reason.setdefault(key_b, reason)
+            self.groups.union(key_a, key_b)
+        return True
+
+
 def resolve_document(extraction: DocExtraction) -> DocResult:
-    """Fold a document's mentions into entities (spelling variants, abbreviations, lexicon ids)
-    and map its relation mentions onto them, dropping relations whose types do not fit."""
+    """Fold a document's mentions into entities and map its relation mentions onto them.
+
+    Relations whose endpoints are not entities, are the same entity, or whose types do not fit
+    the relation's signature (types.SIGNATURES) are dropped.
+    """
     doc = extraction.document
-    groups = _UnionFind()
-    reasons: dict[str, str] = {}
-    for mention in extraction.mentions:
-        key = name_key(mention.text)
-        groups.find(key)
-        if mention.key and name_key(mention.key) != key:
-            groups.union(key, name_key(mention.key))
-            reasons[key] = "lexicon entry"
-    mention_keys = {name_key(m.text) for m in extraction.mentions}
+    mentions = [m for m in extraction.mentions if name_key(clean_surface(m.text))]
+    surfaces = _Surfaces()
+    for mention in mentions:
+        text = clean_surface(mention.text)
+        surfaces.add(text)
+        base = strip_generic_head(text)
+        if base != text:
+            surfaces.join(text, base, GENERIC_HEAD)
+        ranged = split_size_range(text)
+        if ranged:
+            surfaces.join(text, ranged[0], SIZE_RANGE_FAMILY)
+        if mention.key:
+            surfaces.join(text, mention.key, LEXICON)
+    mention_keys = {name_key(clean_surface(m.text)) for m in mentions}
     long_forms: set[str] = set()
+    short_forms: set[str] = set()
     for abbreviation in extraction.abbreviations:
         short, long = name_key(abbreviation.short), name_key(abbreviation.long)
         if short in mention_keys or long in mention_keys:
-            groups.union(short, long)
-            reasons.setdefault(short, "abbreviation defined in the text")
-            long_forms.add(long)
-    members: dict[str, list[Mention]] = defaultdict(list)
-    surfaces: dict[str, list[str]] = defaultdict(list)
-    for mention in extraction.mentions:
-        members[groups.find(name_key(mention.text))].append(mention)
-    for abbreviation in extraction.abbreviations:
-        for text in (abbreviation.long, abbreviation.short):
-            root = groups.find(name_key(text))
-            if root in members:
-                surfaces[root].append(text)
+            if surfaces.join(abbreviation.short, abbreviation.long, ABBREVIATION):
+                long_forms.add(long)
+                short_forms.add(short)
+    _join_also_known_as(doc.text, mentions, surfaces)
+    _join_short_forms(mentions, surfaces)
 
-    entities: list[Entity] = []
-    by_key: dict[str, Entity] = {}
+    members: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        members[surfaces.groups.find(name_key(clean_surface(mention.text)))].append(mention)
+    entities: dict[str, Entity] = {}
+    by_key: dict[str, str] = {}
     merges: list[MergeRecord] = []
-    for root in sorted(members):
-        mentions = members[root]
-        entity_type = _group_type(mentions)
-        names = [m.text for m in mentions] + surfaces[root]
-        name = _canonical_name(mentions, names, long_forms)
-        entity = Entity(
-            id=entity_id(entity_type, name), name=name, type=entity_type,
-            aliases=tuple(sorted(set(names) - {name})),
-            introduced=any(m.introduced for m in mentions),
-            variant_of=_family_id(entity_type, name))
-        entities.append(entity)
+    for root, keys in surfaces.groups.groups().items():
+        if root not in members:
+            continue  # only abbreviation or lexicon surfaces, no mention in the text
+        group = members[root]
+        entity_type = _group_type(group)
+        names = [clean_surface(m.text) for m in group] + [t for k in keys for t in surfaces.text_of[k]]
+        name = _canonical_name(group, names, entity_type, long_forms, short_forms)
+        entity = Entity(id=entity_id(entity_type, name), name=name, type=entity_type,
+                        aliases=tuple(sorted(set(names) - {name})),
+                        introduced=any(m.introduced for m in group))
+        entity = _merge_into(entities.get(entity.id), entity)
+        entities[entity.id] = entity
+        for key in keys:
+            by_key[key] = entity.id
         for text in sorted(set(names)):
-            key = name_key(text)
-            by_key[key] = entity
-            reason = ("canonical name" if text == name else reasons.get(key)
-                      or ("abbreviation defined in the text" if key in long_forms
-                          else "same name up to case, spacing and punctuation"))
+            reason = (CANONICAL if text == name else SPELLING if name_key(text) == name_key(name)
+                      else surfaces.reason.get(name_key(text), SPELLING))
             merges.append(MergeRecord(surface=text, entity_id=entity.id, reason=reason, doc_id=doc.id))
 
-    relations: list[Relation] = []
+    for entity, where in _expand_size_ranges(doc.text, mentions, entities, by_key):
+        entities[entity.id] = entity
+        by_key[name_key(entity.name)] = entity.id
+        merges.append(MergeRecord(surface=where, entity_id=entity.id, reason=SIZE_RANGE, doc_id=doc.id))
+    for entity_key, entity in sorted(entities.items()):
+        family = _family(entity, entities, by_key)
+        if family is None:
+            continue
+        if family.id not in entities:
+            entities[family.id] = family
+            by_key.setdefault(name_key(family.name), family.id)
+            merges.append(MergeRecord(surface=family.name, entity_id=family.id, reason=IMPLIED_FAMILY,
+                                      doc_id=doc.id))
+        entities[entity_key] = replace(entity, variant_of=family.id)
+
+    relations = []
     for rel in extraction.relations:
-        head, tail = by_key.get(name_key(rel.head.text)), by_key.get(name_key(rel.tail.text))
+        head = entities.get(by_key.get(name_key(clean_surface(rel.head.text)), ""))
+        tail = entities.get(by_key.get(name_key(clean_surface(rel.tail.text)), ""))
         if head is None or tail is None or head.id == tail.id:
             continue
         if not signature_allows(rel.type, head.type, tail.type):
@@ -104,8 +245,50 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
         relations.append(Relation(head=head.id, type=rel.type, tail=tail.id, evidence=Evidence(
             doc_id=doc.id, sentence=doc.text[sentence_start:sentence_end], start=sentence_start,
             end=sentence_end, cue=rel.cue, confidence=rel.confidence)))
-    return DocResult(document=doc, entities=tuple(entities), relations=_unique_relations(relations),
-                     merges=tuple(merges))
+    return DocResult(document=doc, entities=tuple(entities[k] for k in sorted(entities)),
+                     relations=_unique_relations(relations), merges=tuple(merges))
+
+
+def _join_also_known_as(text: str, mentions: list[Mention], surfaces: _Surfaces) -> None:
+    """"Tele-FLM (aka FLM-2)", "X, also known as Y": the two names are one entity."""
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    for first, second in zip(ordered, ordered[1:]):
+        if first.end <= second.start and _AKA.match(text[first.end:second.start]):
+            surfaces.join(clean_surface(first.text), clean_surface(second.text), ALSO_KNOWN_AS)
+
+
+def _join_short_forms(mentions: list[Mention], surfaces: _Surfaces) -> None:
+    """A name used after a longer name that starts with it is that name's short form ("K2" after
+    "K2 DIAMOND"), unless the rest makes a size, a version or a variant ("LLaMA" after "LLaMA-65B",
+    "Llama" after "Llama 2", "BERT" after "BERT large"), the short name is a lexicon entry of its
+    own, or two longer names start with it."""
+    first_seen: dict[str, int] = {}
+    type_of: dict[str, set[str]] = defaultdict(set)
+    lexicon_known: set[str] = set()
+    for mention in mentions:
+        key = name_key(clean_surface(mention.text))
+        first_seen[key] = min(first_seen.get(key, mention.start), mention.start)
+        type_of[key].add(mention.label)
+        if mention.key:
+            lexicon_known.add(key)
+    texts = {name_key(clean_surface(m.text)): clean_surface(m.text) for m in sorted(mentions, key=lambda m: m.start)}
+    for short_key, short in sorted(texts.items()):
+        if short_key in lexicon_known:
+            continue
+        longer = []
+        for long_key, long in sorted(texts.items()):
+            words = long.split()
+            if (long_key != short_key and len(words) > 1 and name_key(words[0]) == short_key
+                    and words[0].strip(" -") == words[0] and _names_a_part(words[1:])
+                    and first_seen[long_key] < first_seen[short_key] and type_of[long_key] & type_of[short_key]):
+                longer.append(long)
+        if len(longer) == 1 and surfaces.groups.find(short_key) != surfaces.groups.find(name_key(longer[0])):
+            surfaces.join(short, longer[0], SHORT_FORM)
+
+
+def _names_a_part(words: list[str]) -> bool:
+    """True if the words after a short form name a part of one name ("DIAMOND"), not a variant."""
+    return all(len(w) >= 2 and w.isalpha() and w[0].isupper() and w.lower() not in VARIANT_WORDS for w in words)
 
 
 def _group_type(mentions: list[Mention]) -> EntityType:
@@ -116,29 +299,138 @@ def _group_type(mentions: list[Mention]) -> EntityType:
     return max(ENTITY_TYPES, key=lambda t: (votes[t], -ENTITY_TYPES.index(t)))
 
 
-def _canonical_name(mentions: list[Mention], names: list[str], long_forms: set[str]) -> str:
-    """The lexicon's name if any, else a defined long form, else the most frequent spelling."""
-    lexicon_names = sorted({m.key for m in mentions if m.key})
+def _canonical_name(mentions: list[Mention], names: list[str], entity_type: str, long_forms: set[str],
+                    short_forms: set[str]) -> str:
+    """The lexicon's name if any; else for an abbreviation the short form of a Model or Dataset
+    ("FBI-LLM", "MuSE") and the long form of a Method, Task or Metric ("Position Interpolation");
+    else a name without a generic head noun or a size range; else the most frequent spelling in
+    the text, the earliest on a tie."""
+    lexicon_names = sorted({m.key for m in mentions if m.key and same_size(m.text, m.key)})
     if lexicon_names:
         return lexicon_names[0]
-    counts = Counter(names)
-    return max(sorted(counts), key=lambda n: (name_key(n) in long_forms, counts[n], len(n)))
+    defined = short_forms if entity_type in ("Model", "Dataset") else long_forms
+    counts = Counter(clean_surface(m.text) for m in mentions)
+    first: dict[str, int] = {}
+    for mention in sorted(mentions, key=lambda m: m.start):
+        first.setdefault(clean_surface(mention.text), mention.start)
+    return min(sorted(set(names)), key=lambda n: (
+        name_key(n) not in defined, strip_generic_head(n) != n or split_size_range(n) is not None,
+        -counts[n], first.get(n, len(n) + 10**9)))
 
 
-def _family_id(entity_type: str, name: str) -> str | None:
-    if entity_type != "Model":
+def _merge_into(old: Entity | None, new: Entity) -> Entity:
+    """Two groups that end with the same id (same type and slug) are one entity."""
+    if old is None:
+        return new
+    return replace(old, aliases=tuple(sorted((set(old.aliases) | set(new.aliases) | {new.name}) - {old.name})),
+                   introduced=old.introduced or new.introduced)
+
+
+def _expand_size_ranges(text: str, mentions: list[Mention], entities: dict[str, Entity],
+                        by_key: dict[str, str]) -> list[tuple[Entity, str]]:
+    """Size variants that a range or list of sizes names after a model name.
+
+    "LLaMA 7B to 65B", "Llama 2 (7B/13B/70B)", "scaling LLaVA up to 33B and 65B/70B" and
+    "(LLaMA, Alpaca and Vicuna) in different sizes (7B, 13B, 30B, 65B)" name variants of each
+    family. The sizes must follow the name within MAX_SIZE_GAP characters of the same sentence,
+    either at once or after a cue word (SIZE_CUES), and must not count tokens or examples.
+    Returns each new variant with the text that names it.
+    """
+    starts = sorted({m.start for m in mentions})
+    ordered = sorted((m for m in mentions if m.label == "Model"), key=lambda m: (m.start, m.end))
+    new: dict[str, tuple[Entity, str]] = {}
+    for index, mention in enumerate(ordered):
+        surface = clean_surface(mention.text)
+        ranged = split_size_range(surface)
+        if ranged:
+            families, sizes, where = [ranged[0]], ranged[1], surface
+        else:
+            # The sizes belong to the nearest name before them: stop at the next mention.
+            after = bisect.bisect_left(starts, mention.end)
+            stop = starts[after] if after < len(starts) else len(text)
+            own = split_size_suffix(surface)
+            # "LLaMA 7B" + " to 65B": the list starts at the mention's own size.
+            begin = mention.start + len(surface) - len(own[1]) if own and text[mention.start:].startswith(surface) \
+                else mention.end
+            found = _sizes_after(text, mention, begin, stop)
+            if found is None or (own and not found[2]):
+                continue
+            sizes, end, direct = found
+            listed = [] if direct else _coordinated(text, ordered[:index], mention)
+            families = [own[0]] if own else [surface] + [clean_surface(m.text) for m in listed]
+            where = _balanced(text, min([mention.start] + [m.start for m in listed]), end)
+        for family in families:
+            family_id = by_key.get(name_key(family))
+            family_name = entities[family_id].name if family_id in entities else family
+            if family_id in entities and entities[family_id].type != "Model":
+                continue
+            for size in dict.fromkeys(sizes):
+                name = f"{family_name}-{size}"
+                if name_key(name) in by_key or name_key(name) in {name_key(e.name) for e, _ in new.values()}:
+                    continue
+                entity = Entity(id=entity_id("Model", name), name=name, type="Model")
+                new.setdefault(entity.id, (entity, where))
+    return [new[k] for k in sorted(new)]
+
+
+def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[list[str], int, bool] | None:
+    """(sizes, where their text ends, whether they follow at once) from `begin` on, or None.
+
+    `stop` is where the next mention starts: sizes after it are not this mention's.
+    """
+    sentence_end = mention.sent_end if mention.sent_end > mention.end else len(text)
+    window = text[begin:max(min(sentence_end, stop), mention.end)]
+    match = SIZE_LIST.search(window)
+    if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
         return None
-    split = split_size_suffix(name)
-    return entity_id("Model", split[0]) if split else None
+    gap = window[:match.start()]
+    after = text[begin + match.end():]
+    if _NOT_MODEL_SIZES.match(after) or re.search(r"[.;:!?]", gap):
+        return None
+    direct = re.fullmatch(r"[\s(\-]*", gap) is not None
+    if not direct and not SIZE_CUES.search(gap):
+        return None
+    sizes = expand_size_range(match.group(0))
+    if len(sizes) < 2:
+        return None
+    closing = re.match(r"\s*\)", after)
+    return sizes, begin + match.end() + (closing.end() if closing else 0), direct
 
 
-def _linked_family(name: str, canonical: dict[tuple[str, str], str]) -> str | None:
-    """Id of the family of a size variant, using the family's linked name when it is mentioned."""
-    split = split_size_suffix(name)
+def _balanced(text: str, start: int, end: int) -> str:
+    """text[start:end], widened to an opening parenthesis just before it, or cut before a
+    closing one it does not open: "(LLaMA, Alpaca and Vicuna) in different sizes (7B, 13B)"."""
+    if text[start:end].count(")") > text[start:end].count("(") and text[max(start - 1, 0):start] == "(":
+        start -= 1
+    where = text[start:end].strip()
+    if where.count(")") > where.count("(") and where.endswith(")"):
+        where = where[:-1].rstrip()
+    return where
+
+
+def _coordinated(text: str, before: list[Mention], current: Mention) -> list[Mention]:
+    """Model mentions listed with `current`: "LLaMA" and "Alpaca" in "LLaMA, Alpaca and Vicuna"."""
+    listed: list[Mention] = []
+    following = current
+    for previous in reversed(before):
+        if previous.end > following.start or not _COORDINATION.match(text[previous.end:following.start]):
+            break
+        listed.append(previous)
+        following = previous
+    return listed
+
+
+def _family(entity: Entity, entities: dict[str, Entity], by_key: dict[str, str]) -> Entity | None:
+    """The family of a size variant: the document's entity of that name, or an implied one."""
+    if entity.type != "Model":
+        return None
+    split = split_size_suffix(entity.name)
     if split is None:
         return None
-    family = canonical.get(("Model", name_key(split[0])), split[0])
-    return entity_id("Model", family)
+    family_id = by_key.get(name_key(split[0]))
+    if family_id in entities:
+        return entities[family_id] if family_id != entity.id else None
+    return Entity(id=entity_id("Model", split[0]), name=split[0], type="Model", implied=True)
 
 
 def _unique_relations(relations: list[Relation]) -> tuple[Relation, ...]:
@@ -151,37 +443,88 @@ def _unique_relations(relations: list[Relation]) -> tuple[Relation, ...]:
     return tuple(best[k] for k in sorted(best))
 
 
+# --- across documents ----------------------------------------------------------------------------
+
+
 def link_corpus(results: Iterable[DocResult], *, inputs: Iterable[str] = (), duplicates_merged: int = 0
                 ) -> Corpus:
-    """Give entities of the same type and name the same id across documents.
+    """Give one id to the entities of different documents that are one entity.
 
-    The canonical name of a linked entity is its most frequent name across papers (ties: sorted
-    first), so the id does not depend on document order.
+    Two entities are linked when their names fold to the same `name_key`, or when one's name
+    is an alias of the other and of no other entity (an acronym that means two things in two
+    papers links neither). Size variants stay apart: their names differ. A linked entity's name
+    is its most frequent name over the papers that name it (ties: sorted first), and its type
+    the most frequent type, so ids do not depend on document order. Entities of one document
+    that fall together are merged, with their relations.
+
+    The merge log holds every document's records, remapped to the linked ids, plus one
+    cross-paper record for each entity whose id or name the linking changed.
     """
     results = list(results)
-    names_by_key: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    groups = _UnionFind()
+    alias_owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    named_types: dict[str, set[str]] = defaultdict(set)
     for result in results:
         for entity in result.entities:
-            names_by_key[(entity.type, name_key(entity.name))][entity.name] += 1
-    canonical = {k: max(sorted(c), key=lambda n: c[n]) for k, c in names_by_key.items()}
+            key = name_key(entity.name)
+            groups.find(key)
+            named_types[key].add(entity.type)
+            for alias in entity.aliases:
+                alias_key = name_key(alias)
+                if alias_key and alias_key != key and same_size(alias, entity.name):
+                    alias_owners[alias_key].add((key, entity.type))
+    for alias_key, owners in sorted(alias_owners.items()):
+        # An alias of one entity only, named elsewhere as an entity of the same type.
+        if len(owners) == 1 and next(iter(owners))[1] in named_types.get(alias_key, ()):
+            groups.union(alias_key, next(iter(owners))[0])
+
+    # A name chosen among several (an entity with aliases) outvotes a name that was the only
+    # one a paper used: "Position Interpolation (PI)" names the entity that another paper calls "PI".
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    for result in results:
+        for entity in result.entities:
+            root = groups.find(name_key(entity.name))
+            weight = 0 if entity.implied else 1  # a name the text does not use never wins over one it does
+            names[root][entity.name] += weight * (1 + 1000 * bool(entity.aliases))
+            types[root][entity.type] += weight
+    linked_ids: dict[str, tuple[str, EntityType]] = {}
+    for root, counts in names.items():
+        name = max(sorted(counts), key=lambda n: counts[n])
+        entity_type = max(ENTITY_TYPES, key=lambda t: (types[root][t], -ENTITY_TYPES.index(t)))
+        linked_ids[root] = (name, entity_type)
+
     linked: list[DocResult] = []
-    merges: list[MergeRecord] = []
+    merge_log: list[MergeRecord] = []
     for result in results:
         remap: dict[str, str] = {}
-        entities = []
+        entities: dict[str, Entity] = {}
+        cross: list[MergeRecord] = []
         for entity in result.entities:
-            name = canonical[(entity.type, name_key(entity.name))]
-            new_id = entity_id(entity.type, name)
-            remap[entity.id] = new_id
-            entities.append(Entity(id=new_id, name=name, type=entity.type,
-                                   aliases=tuple(sorted((set(entity.aliases) | {entity.name}) - {name})),
-                                   introduced=entity.introduced,
-                                   variant_of=_linked_family(name, canonical) if entity.variant_of else None))
-        relations = tuple(Relation(head=remap[r.head], type=r.type, tail=remap[r.tail], evidence=r.evidence)
-                          for r in result.relations)
-        merges.extend(MergeRecord(m.surface, remap.get(m.entity_id, m.entity_id), m.reason, m.doc_id)
-                      for m in result.merges)
-        linked.append(DocResult(document=result.document, entities=tuple(entities), relations=relations,
-                                merges=result.merges))
-    return Corpus(results=tuple(linked), merge_log=tuple(merges), inputs=tuple(inputs),
+            root = groups.find(name_key(entity.name))
+            name, entity_type = linked_ids[root]
+            new = Entity(id=entity_id(entity_type, name), name=name, type=entity_type,
+                         aliases=tuple(sorted((set(entity.aliases) | {entity.name}) - {name})),
+                         introduced=entity.introduced, variant_of=entity.variant_of, implied=entity.implied)
+            remap[entity.id] = new.id
+            if new.id != entity.id or new.name != entity.name:
+                reason = CROSS_PAPER if name_key(name) == name_key(entity.name) else CROSS_PAPER_ALIAS
+                cross.append(MergeRecord(entity.name, new.id, reason, result.document.id))
+            old = entities.get(new.id)
+            if old is not None:
+                new = replace(_merge_into(old, new), implied=old.implied and new.implied,
+                              variant_of=old.variant_of or new.variant_of)
+            entities[new.id] = new
+        for entity_key, entity in entities.items():
+            if entity.variant_of:
+                family = remap.get(entity.variant_of, entity.variant_of)
+                entities[entity_key] = replace(entity, variant_of=family if family != entity.id else None)
+        relations = _unique_relations([
+            Relation(head=remap[r.head], type=r.type, tail=remap[r.tail], evidence=r.evidence)
+            for r in result.relations if remap[r.head] != remap[r.tail]])
+        merges = tuple(replace(m, entity_id=remap.get(m.entity_id, m.entity_id)) for m in result.merges) + tuple(cross)
+        merge_log.extend(merges)
+        linked.append(DocResult(document=result.document, entities=tuple(entities[k] for k in sorted(entities)),
+                                relations=relations, merges=merges))
+    return Corpus(results=tuple(linked), merge_log=tuple(merge_log), inputs=tuple(inputs),
                   duplicates_merged=duplicates_merged)

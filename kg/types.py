@@ -120,7 +120,12 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Entity:
-    """A resolved entity. `id` is "<type>/<slug>" (e.g. "model/llama-65b") and is stable across runs."""
+    """A resolved entity. `id` is "<type>/<slug>" (e.g. "model/llama-65b") and is stable across runs.
+
+    `variant_of` is the id of the family of a size variant (LLaMA-65B -> "model/llama").
+    `implied` marks a family that the text does not name, added so that the graph links the
+    variant to it; it is not a prediction (predictions.to_record leaves it out).
+    """
 
     id: str
     name: str
@@ -128,6 +133,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     introduced: bool = False
     variant_of: str | None = None
+    implied: bool = False
 
 
 @dataclass(frozen=True)
