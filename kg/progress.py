@@ -32,7 +32,7 @@ class Progress:
     When disabled every method is a cheap no-op, so callers need no `if`.
 
     >>> bar = Progress("extract", total=3, enabled=False)
-    >>> bar.update(3); bar.close()
+    >>> bar.update(3)
     >>> bar.count
     3
     """
