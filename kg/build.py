@@ -118,10 +118,20 @@ def resolve_jobs(jobs: int) -> int:
 
 
 def _analyze_here(nlp, documents: Iterable[Document]) -> Iterator[DocResult]:
+    """Extract and resolve in this process, one memory zone per chunk of documents.
+
+    spaCy adds every new token string to the shared Vocab and never drops it, so a long run grows
+    by about 1.3 KB per abstract (40 MB over 30,000 synthetic ones). Inside ``nlp.memory_zone()``
+    (spaCy >= 3.8) the strings a chunk added are freed when the chunk is done; the results are
+    plain data copied out before the zone closes, so nothing refers to them afterwards.
+    """
     from .extract import extract
 
-    for extraction in extract(nlp, documents):
-        yield resolve_document(extraction)
+    documents = iter(documents)
+    while chunk := list(islice(documents, CHUNK_SIZE)):
+        with nlp.memory_zone():
+            results = [resolve_document(extraction) for extraction in extract(nlp, chunk)]
+        yield from results
 
 
 # Each worker process builds its pipeline once, in the initializer, and keeps it here.

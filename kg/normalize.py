@@ -11,6 +11,7 @@ _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
 # calls them about 100 times per abstract on a few dozen distinct names, and re.match with a
 # pattern string pays re's cache lookup and flag handling on each call. Together that was half of
 # resolve_document's time (6.6 s of CPU per 10,000 abstracts before, see benchmarks/README.md).
+# 16,384 entries each keep memory bounded (a few MB) on runs of 100,000 abstracts.
 _SIZE_SUFFIX = re.compile(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMKT])$", re.IGNORECASE)
 _DETERMINERS = ("the ", "a ", "an ", "our ", "their ", "its ", "this ", "these ", "those ")
 
@@ -28,7 +29,7 @@ def score_key(name: object) -> str:
     return _NOT_KEY.sub("", str(name).casefold()).strip(".")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def name_key(name: str) -> str:
     """The matching key of a name: case folded, only letters, digits and dots kept.
 
@@ -123,7 +124,7 @@ def strip_determiners(name: str) -> str:
     return name
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def split_size_suffix(name: str) -> tuple[str, str] | None:
     """Split a size-qualified model name into (family, size), or None.
 
