@@ -23,10 +23,10 @@ from typing import Literal, TypeVar
 import networkx as nx
 
 from . import __version__
-from .errors import KGError
+from .errors import InputError, KGError
 from .graph import build_graph, write_graph_json
 from .ingest import OnBadRecord, iter_input_files, merge_duplicates, read_records
-from .io import atomic_write, remove_stale_temporaries
+from .io import atomic_write, display_path, remove_stale_temporaries, staged_outputs
 from .predictions import to_record
 from .progress import Progress, progress_enabled
 from .resolve import link_corpus, resolve_document
@@ -210,6 +210,8 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
     from .view import write_html
 
     inputs = [str(p) for p in inputs]
+    out = Path(out_dir)
+    remove_stale_temporaries(out)  # what a killed earlier run left behind
     summary = BuildSummary()
     show = progress_enabled() if progress else False
     with _stage(summary, "read", show):
@@ -227,16 +229,17 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
     with _stage(summary, "graph", show):
         G = build_graph(corpus, kg_version=__version__)
     del corpus
-    out = Path(out_dir)
-    remove_stale_temporaries(out)
-    targets = (out / "graph.json", out / f"graph.{RDF_SUFFIX[rdf_format]}", out / "graph.html")
-    with _stage(summary, "write " + targets[0].name, show):
-        write_graph_json(G, targets[0])
-    with _stage(summary, "write " + targets[1].name, show):
-        write_rdf(G, targets[1], format=rdf_format)
-    with _stage(summary, "write " + targets[2].name, show):
-        write_html(G, targets[2], max_nodes=max_nodes)
-    summary.files = [str(t) for t in targets]
+    names = ("graph.json", f"graph.{RDF_SUFFIX[rdf_format]}", "graph.html")
+    # All outputs are written into a hidden folder and renamed into place together at the end,
+    # so a failure, Ctrl-C or full disk part-way leaves every earlier output as it was.
+    with staged_outputs(out) as stage:
+        with _stage(summary, "write " + names[0], show):
+            write_graph_json(G, stage / names[0])
+        with _stage(summary, "write " + names[1], show):
+            write_rdf(G, stage / names[1], format=rdf_format)
+        with _stage(summary, "write " + names[2], show):
+            write_html(G, stage / names[2], max_nodes=max_nodes)
+    summary.files = [str(out / name) for name in names]
     types = Counter(d["type"] for _, d in G.nodes(data=True) if d.get("kind") == "entity")
     summary.entities_by_type = dict(sorted(types.items()))
     summary.relations = sum(1 for _, _, k in G.edges(keys=True) if k not in ("mentioned_in", "introduced_in"))
@@ -254,6 +257,9 @@ def extract_to_file(inputs: Iterable[str | Path], out: str | Path, *,
         progress: draw a progress line on stderr while it runs (only if stderr is a terminal).
     """
     inputs = [str(p) for p in inputs]
+    out = Path(out)
+    _refuse_overwriting_input(out, inputs)
+    remove_stale_temporaries(out.parent, target=out.name)  # what a killed earlier run left behind
     show = progress_enabled() if progress else False
     records = read_records(inputs, on_bad_record=on_bad_record)
     count = 0
@@ -289,6 +295,16 @@ def _stage(summary: BuildSummary, name: str, show: bool) -> Iterator[None]:
     summary.timings[name] = elapsed = time.perf_counter() - started
     if show:
         print(f"{name}: {elapsed:.1f}s", file=sys.stderr, flush=True)
+
+
+def _refuse_overwriting_input(out: Path, inputs: list[str]) -> None:
+    """`kg extract a.jsonl --out a.jsonl` would replace the abstracts with predictions."""
+    if not out.is_file():
+        return
+    for path in iter_input_files(inputs):
+        if path.samefile(out):
+            raise InputError(display_path(out), None,
+                             "expected an output file that is not also an input, found one of the inputs")
 
 
 def _counting(on_bad_record: OnBadRecord | None, summary: BuildSummary) -> OnBadRecord | None:

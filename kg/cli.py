@@ -5,6 +5,7 @@ Exit status: 0 success, 1 an error in the input or while writing, 2 a usage erro
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -59,7 +60,7 @@ def query_cli(args: argparse.Namespace) -> int:
             raise InputError(args.file, None, f"cannot read query: {getattr(e, 'strerror', None) or e}") from e
     else:
         sparql = args.query
-    variables, rows = query_rdf(args.graph, sparql)
+    variables, rows = query_rdf(args.graph, sparql, query_name=args.file or "<query>")
     sys.stdout.write(format_results(variables, rows, format=args.format))
     return 0
 
@@ -159,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted: earlier output files are unchanged.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `kg query ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
 
 
 def _raise_interrupt(signum, frame) -> None:

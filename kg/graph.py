@@ -45,6 +45,12 @@ EVIDENCE = "evidence"
 SUPPORT = "support"
 CONFIDENCE = "confidence"
 
+# Graph-level attributes.
+KG_VERSION = "kg_version"
+INPUTS = "inputs"
+MERGE_LOG = "merge_log"
+DUPLICATES_MERGED = "duplicates_merged"
+
 ENTITY_KIND = "entity"
 PAPER_KIND = "paper"
 MENTIONED_IN = "mentioned_in"
@@ -63,10 +69,10 @@ def paper_node_id(doc_id: str) -> str:
 
 def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
     """Build the graph of a linked corpus: entities, papers, mentions and typed relations."""
-    G = nx.MultiDiGraph(name="kg", kg_version=kg_version, inputs=list(corpus.inputs),
-                        duplicates_merged=corpus.duplicates_merged,
-                        merge_log=[{"surface": r.surface, "entity": r.entity_id, "reason": r.reason,
-                                    "paper": paper_node_id(r.doc_id)} for r in corpus.merge_log])
+    merge_log = [{"surface": r.surface, "entity": r.entity_id, "reason": r.reason,
+                  "paper": paper_node_id(r.doc_id)} for r in corpus.merge_log]
+    G = nx.MultiDiGraph(name="kg", **{KG_VERSION: kg_version, INPUTS: list(corpus.inputs),
+                                      DUPLICATES_MERGED: corpus.duplicates_merged, MERGE_LOG: merge_log})
     entities: dict[str, Entity] = {}
     aliases: dict[str, set[str]] = {}
     papers: dict[str, set[str]] = {}
@@ -108,13 +114,14 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
         records = sorted({_evidence_record(e) for e in items})
         G.add_edge(head, tail, key=relation, **{
             RELATION: relation,
-            EVIDENCE: [dict(zip(_EVIDENCE_FIELDS, r)) for r in records],
+            EVIDENCE: [dict(zip(EVIDENCE_FIELDS, r)) for r in records],
             SUPPORT: len({r[0] for r in records}),
             CONFIDENCE: max(r[5] for r in records)})
     return G
 
 
-_EVIDENCE_FIELDS = ("paper", "sentence", "start", "end", "cue", "confidence")
+#: The keys of one evidence record on a relation edge, in order.
+EVIDENCE_FIELDS = ("paper", "sentence", "start", "end", "cue", "confidence")
 
 
 def _evidence_record(evidence: Evidence) -> tuple:

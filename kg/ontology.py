@@ -16,7 +16,6 @@ from typing import NamedTuple
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD, DefinedNamespace
 
-from .types import ENTITY_TYPES, RELATION_TYPES, SYMMETRIC_RELATIONS
 
 ONTOLOGY_IRI = "https://w3id.org/mlkg/ontology"
 RESOURCE_BASE = "https://w3id.org/mlkg/resource/"
@@ -252,16 +251,3 @@ def ontology_graph() -> Graph:
             rdf_graph.add((term.iri, RDFS.range, term.range))
     return rdf_graph
 
-
-def _check_tables() -> None:
-    """Fail at import if a type or relation of types.py has no term (one place per decision)."""
-    missing = (set(ENTITY_TYPES) - set(ENTITY_CLASSES)) | (set(RELATION_TYPES) - set(RELATION_PROPERTIES))
-    if missing:
-        raise ImportError(f"kg.ontology has no term for {sorted(missing)}; add it to ENTITY_CLASSES or RELATION_PROPERTIES")
-    symmetric = {RELATION_PROPERTIES[r] for r in SYMMETRIC_RELATIONS}
-    declared = {t.iri for t in TERMS if t.kind == OWL.SymmetricProperty}
-    if symmetric != declared:
-        raise ImportError(f"kg.ontology: symmetric properties {sorted(declared)} differ from types.SYMMETRIC_RELATIONS")
-
-
-_check_tables()

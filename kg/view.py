@@ -7,7 +7,7 @@ Bootstrap from CDNs and puts unescaped titles into innerHTML. Here the graph is 
 ``<script type="application/json">`` with every ``<``, ``>`` and ``&`` escaped, and the page builds
 its DOM with textContent, so markup in an abstract shows as text and runs nothing.
 
-Up to ``BROWSER_LAYOUT_MAX_NODES`` nodes the browser lays the graph out (vis-network physics, fixed
+Up to ``BROWSER_LAYOUT_MAX_NODES`` (300) nodes the browser lays the graph out (vis-network physics, fixed
 seed, then physics off). Above it the layout is computed here (``layout_positions``: a
 force-directed layout per connected component, components packed in rows) and physics stays off:
 a 5,000-node page then opens in seconds (benchmarks/view_load.py). pyvis' ``Network.from_nx``
@@ -34,7 +34,9 @@ from .io import atomic_write
 #: vis-network build shipped inside pyvis 0.3.2 (templates/lib); Apache-2.0 / MIT.
 VIS_NETWORK_DIR = "templates/lib/vis-9.1.2"
 #: Up to this many nodes the browser computes the layout (physics); above it Python does.
-BROWSER_LAYOUT_MAX_NODES = 1000
+#: Measured (benchmarks/view_load.py): physics needs 1.7 s to a stable frame at 300 nodes, 5 s at
+#: 500 and 10.6 s at 1,000, while a layout from Python draws 1,000 nodes in 0.5 s.
+BROWSER_LAYOUT_MAX_NODES = 300
 #: Distance (in vis canvas units) between linked nodes in a layout computed here.
 EDGE_LENGTH = 70.0
 
@@ -78,7 +80,8 @@ def to_html(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") ->
     Args:
         G: a graph from kg.graph.build_graph (or read_graph_json).
         max_nodes: most nodes put in the page. Above it the page holds the entities with most
-            papers (and as many of their papers as fit) and says how many were left out.
+            papers and the papers that mention them (see select_nodes), and says how many
+            were left out.
         title: page title, shown in the header.
 
     Same graph and options give the same string.
@@ -151,18 +154,17 @@ def page_data(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") 
 def select_nodes(G: nx.MultiDiGraph, *, max_nodes: int) -> tuple[list[str], dict[str, int]]:
     """The nodes the page holds, sorted, and how many entities and papers were left out.
 
-    Up to `max_nodes` every node is kept. Above it entities are ranked by number of papers (then
-    id) and the top `max_nodes` kept; papers of kept entities fill what room is left, those
-    mentioning most kept entities first.
+    Up to `max_nodes` every node is kept. Above it the page keeps the graph's mix of entities and
+    papers: the entities with most papers (ties: id) take the entities' share of `max_nodes`, the
+    papers mentioning most of them fill the rest, and any room still left goes to more entities.
+    Keeping papers keeps the picture connected; entities alone would float apart.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("model/a", kind="entity", papers=["paper/1", "paper/2"])
     >>> G.add_node("model/b", kind="entity", papers=["paper/1"])
     >>> G.add_node("paper/1", kind="paper"); G.add_node("paper/2", kind="paper")
     >>> select_nodes(G, max_nodes=2)
-    (['model/a', 'model/b'], {'entities': 0, 'papers': 2})
-    >>> select_nodes(G, max_nodes=3)
-    (['model/a', 'model/b', 'paper/1'], {'entities': 0, 'papers': 1})
+    (['model/a', 'paper/1'], {'entities': 1, 'papers': 1})
     """
     if G.number_of_nodes() <= max_nodes:
         return sorted(G.nodes), {"entities": 0, "papers": 0}
@@ -170,15 +172,17 @@ def select_nodes(G: nx.MultiDiGraph, *, max_nodes: int) -> tuple[list[str], dict
     papers = kg_graph.paper_nodes(G)
     others = sorted(set(G.nodes) - set(entities) - set(papers))
     ranked = sorted(entities, key=lambda n: (-len(G.nodes[n].get(kg_graph.PAPERS) or ()), n))
-    kept = ranked[:max_nodes]
-    room = max_nodes - len(kept)
+    share = max(max_nodes * len(entities) // max(len(entities) + len(papers), 1), min(len(entities), 1))
+    kept = ranked[:share]
     mentions: dict[str, int] = {}
     for n in kept:
         for paper in G.nodes[n].get(kg_graph.PAPERS) or ():
             if paper in G:
                 mentions[paper] = mentions.get(paper, 0) + 1
-    kept_papers = sorted(mentions, key=lambda p: (-mentions[p], p))[:room]
-    room -= len(kept_papers)
+    kept_papers = sorted(mentions, key=lambda p: (-mentions[p], p))[:max_nodes - len(kept)]
+    room = max_nodes - len(kept) - len(kept_papers)
+    kept += ranked[share:share + room]
+    room = max_nodes - len(kept) - len(kept_papers)
     kept_others = others[:max(room, 0)]
     return (sorted([*kept, *kept_papers, *kept_others]),
             {"entities": len(entities) - len(kept) + len(others) - len(kept_others),

@@ -25,16 +25,20 @@ def _evidence(doc_id: str, text: str, fragment: str, *, cue: str = "", confidenc
 
 
 def small_corpus() -> Corpus:
-    """Two papers: InvestLM (based on LLaMA-65B) and FinLLaMA (based on InvestLM), plus odd names."""
-    investlm = Entity("model/investlm", "InvestLM", "Model", aliases=("InvestLM", "Invest-LM"), introduced=True)
-    llama65 = Entity("model/llama-65b", "LLaMA-65B", "Model", aliases=("LLaMA 65B", "LLaMA-65B", "llama65b"),
+    """Two papers: InvestLM (based on LLaMA-65B) and FinLLaMA (based on InvestLM), plus odd names.
+
+    Some aliases differ from the name only in case, so that a query matching "any name, ignoring
+    case" finds the entity twice unless it asks for DISTINCT rows.
+    """
+    investlm = Entity("model/investlm", "InvestLM", "Model", aliases=("InvestLM", "Invest-LM", "INVESTLM"), introduced=True)
+    llama65 = Entity("model/llama-65b", "LLaMA-65B", "Model", aliases=("LLaMA 65B", "LLaMA-65B", "llama-65B", "llama65b"),
                      variant_of="model/llama")
     llama = Entity("model/llama", "LLaMA", "Model")
-    slim = Entity("dataset/slimpajama", "SlimPajama", "Dataset")
+    slim = Entity("dataset/slimpajama", "SlimPajama", "Dataset", aliases=("slimpajama",))
     mmlu = Entity("dataset/mmlu", "MMLU", "Dataset")
     lora = Entity("method/lora", "LoRA", "Method", aliases=("Low-Rank Adaptation",))
     odd = Entity(ODD_ID, ODD_NAME, "Model", aliases=("odd <v2>",))
-    finllama = Entity("model/finllama", "FinLLaMA", "Model", introduced=True)
+    finllama = Entity("model/finllama", "FinLLaMA", "Model", aliases=("FINLLAMA",), introduced=True)
     a, b = "investlm-2023", "finllama-2024"
     s_based = "InvestLM is based on LLaMA-65B and trained on SlimPajama."
     s_eval = "InvestLM is evaluated on MMLU."
@@ -45,10 +49,12 @@ def small_corpus() -> Corpus:
         Document(a, INVESTLM_TEXT, title="InvestLM: a financial LLM", sources=("seeds/a.txt:1",)),
         entities=(investlm, llama65, llama, slim, mmlu, lora),
         relations=(
-            Relation(investlm.id, "based_on", llama65.id, _evidence(a, INVESTLM_TEXT, s_based, cue="based on", confidence=0.9)),
+            Relation(investlm.id, "based_on", llama65.id,
+                     _evidence(a, INVESTLM_TEXT, s_based, cue="based on", confidence=0.9)),
             Relation(investlm.id, "trained_on", slim.id, _evidence(a, INVESTLM_TEXT, s_based, cue="trained on")),
             Relation(investlm.id, "evaluated_on", mmlu.id, _evidence(a, INVESTLM_TEXT, s_eval, cue="evaluated on")),
-            Relation(lora.id, "applied_to", investlm.id, _evidence(a, INVESTLM_TEXT, s_lora, cue="apply", confidence=0.7)),
+            Relation(lora.id, "applied_to", investlm.id,
+                     _evidence(a, INVESTLM_TEXT, s_lora, cue="apply", confidence=0.7)),
         ))
     paper_b = DocResult(
         Document(b, FINLLAMA_TEXT, title=None, sources=("seeds/b.jsonl:3", "seeds/c.jsonl:1")),

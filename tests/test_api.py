@@ -190,7 +190,7 @@ def test_api_graph_from_texts_mixed_inputs():
 @pytest.mark.parametrize("bad, message", [
     ({"title": "no text"}, '"text"'),
     (42, "JSON object"),
-    ("   ", "empty"),
+    ("   ", "white space"),
 ])
 def test_api_graph_from_texts_bad_item_names_position(bad, message):
     with pytest.raises(InputError, match=message) as info:

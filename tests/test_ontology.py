@@ -8,7 +8,7 @@ from rdflib.namespace import DCAT, OWL, PROV, RDF, RDFS, SDO, SH
 
 from kg.ontology import ENTITY_CLASSES, FABIO, IT6, MLKG, MLS, OA, RELATION_PROPERTIES, TERMS, ontology_graph
 from kg.rdf import EDGE_PROPERTIES, data_path, shapes_graph, write_ontology
-from kg.types import ENTITY_TYPES, RELATION_TYPES, SIGNATURES
+from kg.types import ENTITY_TYPES, RELATION_TYPES, SIGNATURES, SYMMETRIC_RELATIONS
 
 
 @pytest.mark.parametrize(("namespace", "term"), [
@@ -64,8 +64,9 @@ def test_ontology_property_alignments(term, parent):
     assert (term, RDFS.subPropertyOf, parent) in ontology_graph()
 
 
-def test_ontology_compared_with_is_symmetric():
-    assert (MLKG.comparedWith, RDF.type, OWL.SymmetricProperty) in ontology_graph()
+def test_ontology_symmetric_properties_follow_types():
+    declared = set(ontology_graph().subjects(RDF.type, OWL.SymmetricProperty))
+    assert declared == {RELATION_PROPERTIES[r] for r in SYMMETRIC_RELATIONS} == {MLKG.comparedWith}
 
 
 def test_ontology_every_term_has_label_and_comment():

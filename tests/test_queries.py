@@ -31,6 +31,7 @@ EXPECTED = {
     "aliases.rq": (["id", "name", "kind"], [
         ("model/llama-65b", "LLaMA-65B", "preferred"),
         ("model/llama-65b", "LLaMA 65B", "alias"),
+        ("model/llama-65b", "llama-65B", "alias"),
         ("model/llama-65b", "llama65b", "alias"),
     ]),
     "evidence_for_relation.rq": (

@@ -195,7 +195,8 @@ def _broken(rdf_graph: Graph, edit) -> Graph:
 
 
 BREAKAGES = {
-    "trained on a model": lambda g: g.add((URIRef(RES + "model/investlm"), MLKG.trainedOn, URIRef(RES + "model/llama"))),
+    "trained on a model": lambda g: g.add((URIRef(RES + "model/investlm"), MLKG.trainedOn,
+                                           URIRef(RES + "model/llama"))),
     "entity without a name": lambda g: g.remove((URIRef(RES + "model/investlm"), SKOS.prefLabel, None)),
     "two names": lambda g: g.add((URIRef(RES + "model/investlm"), SKOS.prefLabel, Literal("Other"))),
     "assertion without evidence": lambda g: g.remove((None, MLKG.evidence, None)),
@@ -248,6 +249,14 @@ SELECT ?name WHERE { ?m mlkg:basedOn ?b ; skos:prefLabel ?name . ?b skos:prefLab
 def test_rdf_query_file_returns_expected_model(G, tmp_path, format, rdflib_format, suffix):
     path = tmp_path / f"graph.{suffix}"
     write_rdf(G, path, format=format)
+    assert query_rdf(path, SELECT_BASED_ON) == (["name"], [("InvestLM",)])
+
+
+def test_rdf_query_reads_graph_json(G, tmp_path):
+    from kg.graph import write_graph_json
+
+    path = tmp_path / "graph.json"
+    write_graph_json(G, path)
     assert query_rdf(path, SELECT_BASED_ON) == (["name"], [("InvestLM",)])
 
 
@@ -308,7 +317,8 @@ def test_rdf_to_rdf_does_not_change_graph():
     G = small_graph()
     before = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str), dict(G.graph))
     to_rdf(G)
-    assert before == (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str), dict(G.graph))
+    after = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str), dict(G.graph))
+    assert before == after
 
 
 def test_rdf_small_corpus_builds(G):

@@ -152,7 +152,7 @@ def test_view_layout_places_components_apart():
     assert len(set(positions.values())) == 6
 
 
-def test_view_cap_keeps_entities_with_most_papers():
+def test_view_cap_keeps_entities_with_most_papers_and_their_papers():
     G = nx.MultiDiGraph(inputs=["x"])
     for i in range(6):
         G.add_node(f"paper/{i}", **{KIND: PAPER_KIND, LABEL: f"p{i}"})
@@ -161,16 +161,25 @@ def test_view_cap_keeps_entities_with_most_papers():
         G.add_node(f"model/e{i}", **{KIND: ENTITY_KIND, LABEL: f"E{i}", TYPE: "Model", PAPERS: papers})
         for p in papers:
             G.add_edge(f"model/e{i}", p, key="mentioned_in", relation="mentioned_in")
-    nodes, omitted = select_nodes(G, max_nodes=4)
-    assert nodes == ["model/e0", "model/e1", "model/e2", "model/e3"]
-    assert omitted == {"entities": 6, "papers": 6}
-    nodes, omitted = select_nodes(G, max_nodes=13)
-    assert [n for n in nodes if n.startswith("model/")] == [f"model/e{i}" for i in range(10)]
-    assert [n for n in nodes if n.startswith("paper/")] == ["paper/0", "paper/1", "paper/2"]
-    assert omitted == {"entities": 0, "papers": 3}
+    nodes, omitted = select_nodes(G, max_nodes=4)  # 10 entities : 6 papers -> 2 entities, 2 papers
+    assert nodes == ["model/e0", "model/e1", "paper/0", "paper/1"]
+    assert omitted == {"entities": 8, "papers": 4}
+    nodes, omitted = select_nodes(G, max_nodes=13)  # 8 entities, then the papers most of them mention
+    assert [n for n in nodes if n.startswith("model/")] == [f"model/e{i}" for i in range(8)]
+    assert [n for n in nodes if n.startswith("paper/")] == [f"paper/{i}" for i in range(5)]
+    assert omitted == {"entities": 2, "papers": 1}
     data = _page_json(to_html(G, max_nodes=13))
-    assert len(data["nodes"]) == 13 and data["omitted"] == {"entities": 0, "papers": 3}
+    assert len(data["nodes"]) == 13 and data["omitted"] == {"entities": 2, "papers": 1}
     assert all(e["source"] in nodes and e["target"] in nodes for e in data["edges"])
+    nodes, omitted = select_nodes(G, max_nodes=15)  # 9 entities, all 6 papers
+    assert len(nodes) == 15 and omitted == {"entities": 1, "papers": 0}
+    # Room the top entities' papers leave goes to more entities: here they mention one paper only.
+    for i in range(1, 6):
+        G.remove_node(f"paper/{i}")
+    G.add_node("paper/unmentioned", **{KIND: PAPER_KIND, LABEL: "u"})
+    nodes, omitted = select_nodes(G, max_nodes=9)  # 10 : 2 -> 7 entities, paper/0, then 1 more entity
+    assert nodes == [f"model/e{i}" for i in range(8)] + ["paper/0"]
+    assert omitted == {"entities": 2, "papers": 1}
 
 
 def test_view_below_cap_holds_every_node(demo):

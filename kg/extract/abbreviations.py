@@ -1,6 +1,7 @@
 """Abbreviation definitions in text: "Position Interpolation (PI)" (after Schwartz & Hearst, 2003)."""
 from __future__ import annotations
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -11,13 +12,16 @@ if not Doc.has_extension("kg_abbreviations"):
 
 
 def is_short_form(text: str) -> bool:
-    """A plausible short form: 2-10 characters, starts alphanumeric, has a letter and an upper-case letter.
+    """A plausible short form: 2-10 characters, starts with a letter, has an upper-case letter.
 
     >>> is_short_form("PI"), is_short_form("LLMs"), is_short_form("2023"), is_short_form("e.g.")
     (True, True, False, False)
+    >>> is_short_form("65B"), is_short_form("Touvron")
+    (False, False)
     """
-    return (2 <= len(text) <= 10 and text[0].isalnum() and any(c.isalpha() for c in text)
-            and any(c.isupper() for c in text) and " " not in text)
+    return (2 <= len(text) <= 10 and text[0].isalpha() and any(c.isupper() for c in text)
+            and " " not in text and sum(c.isupper() for c in text) >= min(2, len(text) - 1)
+            and not (text[0].isupper() and text[1:].islower()))
 
 
 def best_long_form(short: str, candidate: str) -> str | None:
@@ -54,11 +58,19 @@ def best_long_form(short: str, candidate: str) -> str | None:
     return long_form
 
 
+def _open_parens(doc: Doc) -> list:
+    """The "(" tokens of a doc, found on the ORTH array (no Token object per token)."""
+    if "(" not in doc.text:
+        return []
+    orth = doc.to_array("ORTH")
+    return [doc[int(i)] for i in numpy.nonzero(orth == doc.vocab.strings["("])[0]]
+
+
 def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
     """(long form span, short form span) pairs for every "long form (SF)" in the doc."""
     pairs = []
-    for token in doc:
-        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+    for token in _open_parens(doc):
+        if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
             continue
         short = doc[token.i + 1]
         if not is_short_form(short.text):
@@ -73,6 +85,24 @@ def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Spa
         long_span = doc.char_span(long_start_char, window.end_char, alignment_mode="expand")
         if long_span is not None:
             pairs.append((long_span, doc[short.i:short.i + 1]))
+    pairs.extend(find_reversed_abbreviations(doc, max_words=max_words))
+    return pairs
+
+
+def find_reversed_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
+    """Pairs for "SF (long form)", e.g. "ARIC (Activity Recognition In Classroom)": the whole text in
+    parentheses must be the long form of the token before them."""
+    pairs = []
+    for token in _open_parens(doc):
+        if token.i == 0 or not is_short_form(doc[token.i - 1].text):
+            continue
+        close = next((t.i for t in doc[token.i + 1:token.i + 2 + max_words] if t.text == ")"), None)
+        if close is None or close - token.i < 3:
+            continue
+        inside = doc[token.i + 1:close]
+        short = doc[token.i - 1]
+        if best_long_form(short.text, inside.text) == inside.text and inside[0].text[:1].lower() == short.text[:1].lower():
+            pairs.append((inside, doc[short.i:short.i + 1]))
     return pairs
 
 

@@ -36,3 +36,22 @@ def _patterns_from_lines(lines: list[str]) -> list[dict]:
         for spelling in (item["name"], *item.get("aliases", ())):
             patterns.append({"label": item["type"], "pattern": spelling, "id": item["name"]})
     return patterns
+
+
+def is_case_sensitive(spelling: str) -> bool:
+    """True if a spelling must match with its exact case: it is made only of capitalised or all-capital
+    words, which are ordinary English words in lower case ("Falcon", "BLOOM", "Common Voice").
+    Mixed-case, digit-bearing and lower-case spellings match in any case ("LLaMA", "GPT-4", "beam search").
+
+    >>> [is_case_sensitive(s) for s in ("Falcon", "BLOOM", "Common Voice", "LLaMA", "GPT-4", "beam search")]
+    [True, True, True, False, False, False]
+    """
+    words = spelling.split()
+    return bool(words) and all(w.isalpha() and (w.isupper() or w.istitle()) for w in words)
+
+
+def split_by_case(patterns: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(patterns matched case-insensitively, patterns matched with exact case)."""
+    caseless = [p for p in patterns if not is_case_sensitive(p["pattern"])]
+    cased = [p for p in patterns if is_case_sensitive(p["pattern"])]
+    return caseless, cased

@@ -10,7 +10,7 @@ from . import abbreviations as _abbreviations  # noqa: F401  (registers the fact
 from . import components as _components  # noqa: F401
 from . import relations as _relations  # noqa: F401
 from .components import CANDIDATES_KEY
-from .lexicon import load_patterns
+from .lexicon import load_patterns, split_by_case
 from .tokenizer import customize_tokenizer
 
 
@@ -23,10 +23,12 @@ def build_nlp(*, lexicon: str | Path | None = None) -> Language:
     nlp = spacy.blank("en")
     customize_tokenizer(nlp)
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("span_ruler", name="kg_lexicon",
-                         config={"spans_key": CANDIDATES_KEY, "phrase_matcher_attr": "LOWER",
-                                 "annotate_ents": False, "overwrite": False})
-    ruler.add_patterns(load_patterns(lexicon))
+    caseless, cased = split_by_case(load_patterns(lexicon))
+    for name, attr, patterns in (("kg_lexicon", "LOWER", caseless), ("kg_lexicon_cased", "ORTH", cased)):
+        ruler = nlp.add_pipe("span_ruler", name=name,
+                             config={"spans_key": CANDIDATES_KEY, "phrase_matcher_attr": attr,
+                                     "annotate_ents": False, "overwrite": False})
+        ruler.add_patterns(patterns)
     nlp.add_pipe("kg_shapes")
     nlp.add_pipe("kg_abbreviations")
     nlp.add_pipe("kg_mentions")

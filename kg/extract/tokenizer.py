@@ -1,16 +1,64 @@
-"""Tokenizer rules that keep ML names whole: LLaMA-65B, GPT-3.5-turbo, Mixtral-8x7B, ViT-L/14."""
+"""Tokenizer rules that keep ML names whole: LLaMA-65B, GPT-3.5-turbo, Mixtral-8x7B, ViT-L/14, K2-65B.
+
+spaCy's English defaults split a hyphen between letters ("GPT-3.5-turbo" -> "GPT-3.5", "-", "turbo"),
+a hyphen between digits ("K2-65B" -> "K2", "-", "65B"), any slash before a letter, and single-letter
+units after a number ("Pythia-410M" -> "Pythia-410", "M"). Names of models use all of these inside
+one name, so kg replaces those rules:
+
+- a plain hyphen never splits inside a word; en/em dashes and "--" still do ("models—including");
+- a slash splits only between two lower-case words ("code/language"), not in "ViT-L/14";
+- single-letter units (K, M, G, T) are not split from numbers, so "410M" and "1.3T" stay whole;
+- a full stop after an upper-case letter that follows a digit or letter ("LLaMA2-70B.") is a suffix;
+- cue suffixes "-based", "-like", ... are split off ("Llama-2-based" -> "Llama-2", "-based"), so
+  the name inside stays matchable and the suffix is a context cue.
+"""
 from __future__ import annotations
 
+from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER
 from spacy.language import Language
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
-# spaCy splits hyphens between letters ("GPT-turbo" -> "GPT", "-", "turbo") and slashes;
-# ML names use both inside one name, so those infix rules are dropped.
-_DROPPED_INFIX_MARKERS = ("-|–|—", "/")
+#: Hyphenated modifiers that follow a name: "BERT-based", "GPT-4-like", "LLM-generated".
+CUE_SUFFIXES: tuple[str, ...] = (
+    "based", "like", "style", "powered", "driven", "centric", "specific", "generated", "sized",
+    "scale", "level", "aware", "free", "enhanced", "augmented", "guided", "only", "family",
+    "series", "equivalent", "derived", "inspired", "assisted", "annotated", "labeled", "labelled",
+    "related", "dependent", "specialized", "tuned",
+)
+
+# Infix rules of spaCy's English defaults that split names; matched by their source text.
+_HYPHEN_LETTERS = "(?:-|–|—|--|---|——|~)"
+_DIGIT_OPERATORS = "[+\\-\\*^]"
+_SLASH_RULE = "[:<>=/]"
+
+INFIXES_ADDED: tuple[str, ...] = (
+    r"(?<=[0-9])[+\*^](?=[0-9-])",
+    rf"(?<=[{ALPHA}0-9])(?:–|—|--|---|——)(?=[{ALPHA}])",
+    rf"(?<=[{ALPHA}0-9])[:<>=](?=[{ALPHA}])",
+    rf"(?<=[{ALPHA_LOWER}]{{2}})/(?=[{ALPHA_LOWER}]{{2}})",
+)
+SUFFIXES_ADDED: tuple[str, ...] = (
+    rf"(?<=[{ALPHA}0-9])-(?:{'|'.join(CUE_SUFFIXES)})",
+    rf"(?<=[{ALPHA}0-9][{ALPHA_UPPER}])\.",
+)
+
+
+def _infixes(defaults: tuple[str, ...] | list[str]) -> list[str]:
+    kept = [pattern for pattern in defaults
+            if _HYPHEN_LETTERS not in pattern and _DIGIT_OPERATORS not in pattern and _SLASH_RULE not in pattern]
+    return kept + list(INFIXES_ADDED)
+
+
+def _suffixes(defaults: tuple[str, ...] | list[str]) -> list[str]:
+    suffixes = []
+    for pattern in defaults:
+        if "|km²|" in pattern:  # the unit rule: keep "410M", "1.3T", "70K" whole
+            pattern = pattern.replace("|T|G|M|K|", "|")
+        suffixes.append(pattern)
+    return list(SUFFIXES_ADDED) + suffixes
 
 
 def customize_tokenizer(nlp: Language) -> None:
-    """Keep hyphenated and slashed names in one token; other infix rules stay as spaCy has them."""
-    infixes = [pattern for pattern in nlp.Defaults.infixes
-               if not any(marker in pattern for marker in _DROPPED_INFIX_MARKERS)]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    """Replace the infix and suffix rules of nlp's tokenizer with kg's (see the module docstring)."""
+    nlp.tokenizer.infix_finditer = compile_infix_regex(_infixes(nlp.Defaults.infixes)).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex(_suffixes(nlp.Defaults.suffixes)).search

@@ -64,8 +64,8 @@
     types: new Set(presentTypes),
     relations: new Set(relKeys),
     minPapers: 1,
-    // Papers start visible on small pages (they hold the layout together) and hidden on large ones.
-    showPapers: !PYTHON_LAYOUT,
+    // Papers start visible on pages small enough to read them, hidden on large ones (less clutter).
+    showPapers: DATA.nodes.length <= 2000,
   };
 
   function nodeVisible(id) {
@@ -123,7 +123,7 @@
 
   var nodes = new vis.DataSet(visNodes);
   var edges = new vis.DataSet(visEdges);
-  var big = DATA.nodes.length > 1000;
+  var big = DATA.nodes.length > 2000;  // hide edges while dragging or zooming: keeps big pages fluid
   var options = {
     autoResize: true,
     nodes: {
@@ -279,7 +279,8 @@
       var o = byId("kg-omitted");
       o.hidden = false;
       o.textContent = "Showing " + fmt(DATA.nodes.length) + " of " + fmt(DATA.counts.nodes)
-        + " nodes (the entities with most papers): " + fmt(om.entities) + " entities and " + fmt(om.papers)
+        + " nodes (the entities with most papers, and the papers mentioning them): " + fmt(om.entities)
+        + " entities and " + fmt(om.papers)
         + " papers left out.";
     }
   })();

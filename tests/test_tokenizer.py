@@ -1,0 +1,50 @@
+"""The tokenizer keeps ML names whole and still splits the punctuation around them."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.extract.tokenizer import customize_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer_nlp():
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    return nlp
+
+
+@pytest.mark.parametrize("text,tokens", [
+    ("LLaMA-65B", ["LLaMA-65B"]),
+    ("GPT-3.5-turbo", ["GPT-3.5-turbo"]),
+    ("Llama 2 70B", ["Llama", "2", "70B"]),
+    ("Mixtral-8x7B", ["Mixtral-8x7B"]),
+    ("BERT-base", ["BERT-base"]),
+    ("T5-XXL", ["T5-XXL"]),
+    ("Qwen2.5-7B-Instruct", ["Qwen2.5-7B-Instruct"]),
+    ("ResNet-50", ["ResNet-50"]),
+    ("ViT-L/14", ["ViT-L/14"]),
+    ("GPT-4o", ["GPT-4o"]),
+    ("o1-mini", ["o1-mini"]),
+    ("K2-65B", ["K2-65B"]),
+    ("LLaMA2-70B", ["LLaMA2-70B"]),
+    ("Pythia-410M", ["Pythia-410M"]),
+    ("surpasses LLaMA2-70B.", ["surpasses", "LLaMA2-70B", "."]),
+    ("Large Language Models (LLMs)", ["Large", "Language", "Models", "(", "LLMs", ")"]),
+    ("(GPT-4o),", ["(", "GPT-4o", ")", ","]),
+    ("a Llama-2-based model", ["a", "Llama-2", "-based", "model"]),
+    ("BERT-like encoders", ["BERT", "-like", "encoders"]),
+    ("code/language ratios", ["code", "/", "language", "ratios"]),
+    ("models—including GPT-4", ["models", "—", "including", "GPT-4"]),
+    ("1.4T tokens", ["1.4T", "tokens"]),
+    ("(Touvron et al., 2023)", ["(", "Touvron", "et", "al", ".", ",", "2023", ")"]),
+    ("e.g., ChatGPT.", ["e.g.", ",", "ChatGPT", "."]),
+])
+def test_tokenizer_keeps_names_whole(tokenizer_nlp, text, tokens):
+    assert [token.text for token in tokenizer_nlp(text)] == tokens
+
+
+def test_tokenizer_offsets_cover_text(tokenizer_nlp):
+    text = "We fine-tune Qwen2.5-7B-Instruct (and ViT-L/14), then GPT-3.5-turbo."
+    doc = tokenizer_nlp(text)
+    assert "".join(token.text_with_ws for token in doc) == text
