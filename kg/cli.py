@@ -24,7 +24,8 @@ def build_cli(args: argparse.Namespace) -> int:
     from .build import build
 
     summary = build(args.inputs or ["seeds"], args.out, rdf_format=RDF_FORMATS[args.format],
-                    max_nodes=args.max_nodes, on_bad_record=_warn if args.skip_bad else None)
+                    max_nodes=args.max_nodes, on_bad_record=_warn if args.skip_bad else None,
+                    jobs=args.jobs, progress=not args.quiet)
     print(f"documents: {summary.documents} distinct ({summary.records} records read, "
           f"{summary.duplicates_merged} duplicates merged"
           + (f", {summary.skipped} bad records skipped)" if args.skip_bad else ")"))
@@ -39,7 +40,8 @@ def extract_cli(args: argparse.Namespace) -> int:
     """kg extract: one prediction line per input record, in the scorer's format."""
     from .build import extract_to_file
 
-    count = extract_to_file(args.inputs, args.out, on_bad_record=_warn if args.skip_bad else None)
+    count = extract_to_file(args.inputs, args.out, on_bad_record=_warn if args.skip_bad else None,
+                            jobs=args.jobs, progress=not args.quiet)
     print(f"wrote {count} records to {args.out}")
     return 0
 
@@ -94,6 +96,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--max-nodes", type=int, default=20000, metavar="N",
                        help="most nodes drawn in graph.html (default: 20000)")
     build.add_argument("--skip-bad", action="store_true", help="skip bad records, reporting each on stderr")
+    _add_speed_options(build)
     build.set_defaults(handler=build_cli)
 
     extract = commands.add_parser("extract", help="write predictions in the scorer's JSONL format",
@@ -101,6 +104,7 @@ def make_parser() -> argparse.ArgumentParser:
     extract.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     extract.add_argument("--out", required=True, metavar="FILE", help="predictions file (JSON Lines)")
     extract.add_argument("--skip-bad", action="store_true", help="skip bad records, reporting each on stderr")
+    _add_speed_options(extract)
     extract.set_defaults(handler=extract_cli)
 
     query = commands.add_parser("query", help="run a SPARQL query over an RDF export",
@@ -119,6 +123,24 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(handler=eval_cli)
     return parser
+
+
+def _add_speed_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
+                         help="extraction worker processes, 0 for one per CPU (default: 1); "
+                              "the output is the same for any N")
+    command.add_argument("--quiet", "-q", action="store_true",
+                         help="no progress line on stderr (it is drawn only when stderr is a terminal)")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is invalid; must be 0 (one per CPU) or a positive number")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -158,10 +158,29 @@ def from_node_link(data: dict[str, Any]) -> nx.MultiDiGraph:
 
 
 def write_graph_json(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write node-link JSON atomically (sorted keys, so the same graph gives the same bytes)."""
+    """Write node-link JSON atomically, one node or edge per line (sorted keys: same graph, same bytes).
+
+    Each node and edge is encoded on its own by json's C encoder; ``json.dump(..., indent=1)``
+    falls back to the pure-Python encoder, which took 4.5 s of a 40,000-abstract build for this file
+    alone. A line per record also keeps the file easy to grep and to diff.
+    """
+    data = to_node_link(G)
     with atomic_write(path) as fh:
-        json.dump(to_node_link(G), fh, ensure_ascii=False, sort_keys=True, indent=1)
-        fh.write("\n")
+        fh.write("{\n")
+        for index, key in enumerate(sorted(data)):
+            value = data[key]
+            fh.write(f"{_dumps(key)}: ")
+            if isinstance(value, list) and value:
+                fh.write("[\n")
+                fh.write(",\n".join(_dumps(item) for item in value))
+                fh.write("\n]")
+            else:
+                fh.write(_dumps(value))
+            fh.write(",\n" if index < len(data) - 1 else "\n")
+        fh.write("}\n")
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # one encoder: dumps() makes one per call
 
 
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:

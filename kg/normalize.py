@@ -1,11 +1,18 @@
 """Pure string functions for names: matching keys, slugs, model sizes and size ranges."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _NOT_KEY = re.compile(r"[^0-9a-z.]+")
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
+# Compiled once, and the two hottest functions memoized (pure, str in, immutable out): resolve
+# calls them about 100 times per abstract on a few dozen distinct names, and re.match with a
+# pattern string pays re's cache lookup and flag handling on each call. Together that was half of
+# resolve_document's time (6.6 s of CPU per 10,000 abstracts before, see benchmarks/README.md).
+# 16,384 entries each keep memory bounded (a few MB) on runs of 100,000 abstracts.
+_SIZE_SUFFIX = re.compile(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMKT])$", re.IGNORECASE)
 _DETERMINERS = ("the ", "a ", "an ", "our ", "their ", "its ", "this ", "these ", "those ")
 
 
@@ -22,6 +29,7 @@ def score_key(name: object) -> str:
     return _NOT_KEY.sub("", str(name).casefold()).strip(".")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def name_key(name: str) -> str:
     """The matching key of a name: case folded, only letters, digits and dots kept.
 
@@ -116,6 +124,7 @@ def strip_determiners(name: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def split_size_suffix(name: str) -> tuple[str, str] | None:
     """Split a size-qualified model name into (family, size), or None.
 
@@ -132,7 +141,7 @@ def split_size_suffix(name: str) -> tuple[str, str] | None:
     >>> split_size_suffix("LLaMA 7B-65B") is None  # a range, see split_size_range
     True
     """
-    match = re.match(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMKT])$", name.strip(), flags=re.IGNORECASE)
+    match = _SIZE_SUFFIX.match(name.strip())
     if not match or not match.group(1).strip(" -_"):
         return None
     family = match.group(1).strip(" -_")
@@ -146,6 +155,7 @@ _SIZE_SEP = r"\s*(?:,\s*and|,\s*or|,|/|-|\u2013|to|and|or)\s*"
 #: Two or more sizes joined by list or range words: "7B to 65B", "7B/13B/70B", "780M, 1.3B, and 2.7B".
 SIZE_LIST = re.compile(rf"(?<![\w.]){_SIZE_TOKEN}(?:{_SIZE_SEP}{_SIZE_TOKEN})+(?!\w|\.\d)", re.IGNORECASE)
 _ENDS_WITH_SIZE = re.compile(r"(?:^|[\s\-_])\d+(?:\.\d+)?[KMBT]$", re.IGNORECASE)
+_SIZE_RANGE_NAME = re.compile(rf"^(.*?[A-Za-z].*?)[\s\-_]*\(?\s*({SIZE_LIST.pattern})\s*\)?$", re.IGNORECASE)
 
 
 def split_size_range(name: str) -> tuple[str, list[str]] | None:
@@ -160,8 +170,7 @@ def split_size_range(name: str) -> tuple[str, list[str]] | None:
     >>> split_size_range("LLaMA2-70B") is None  # a version, then one size
     True
     """
-    match = re.match(rf"^(.*?[A-Za-z].*?)[\s\-_]*\(?\s*({SIZE_LIST.pattern})\s*\)?$", name.strip(),
-                     flags=re.IGNORECASE)
+    match = _SIZE_RANGE_NAME.match(name.strip())
     if not match:
         return None
     sizes = expand_size_range(match.group(2))
@@ -177,6 +186,9 @@ GENERIC_HEADS = (
     "model", "models", "family", "dataset", "datasets", "data set", "corpus", "corpora",
     "benchmark", "benchmarks", "suite", "framework", "architecture", "series", "checkpoints",
 )
+
+
+_GENERIC_HEAD = re.compile(r"^(.+?)(?:[\s\-]+based|\s+(?:" + "|".join(GENERIC_HEADS) + r"))$", re.IGNORECASE)
 
 
 def strip_generic_head(name: str) -> str:
@@ -200,7 +212,7 @@ def strip_generic_head(name: str) -> str:
     'Fully BInarized Large Language Model'
     """
     text = name.strip()
-    match = re.match(r"^(.+?)(?:[\s\-]+based|\s+(?:" + "|".join(GENERIC_HEADS) + r"))$", text, flags=re.IGNORECASE)
+    match = _GENERIC_HEAD.match(text)
     if not match:
         return text
     rest = match.group(1).strip(" -")
