@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _row(size: int, step: str, jobs: int, run: Run, reference: Run) -> dict:
+    # Each row is also logged as it is measured, so a run stopped part-way still tells something.
+    print(f"    {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.peak_mb:.0f} MB peak", file=sys.stderr, flush=True)
     return {"size": size, "step": step, "jobs": jobs, "wall_s": round(run.wall, 2), "cpu_s": round(run.cpu, 2),
             "per_s": round(size / run.wall), "of_tokenizer": round(reference.wall / run.wall, 3),
             "peak_mb": round(run.peak_mb)}
@@ -204,6 +206,7 @@ def _run_queries(rdf: Path, repeat: int, log) -> list[dict]:
     for query in queries:
         log(f"SPARQL {query.name}")
         run = median_run([PYTHON, "-m", "kg", "query", str(rdf), "--file", str(query), "--format", "csv"], repeat)
+        log(f"    {run.wall:.2f} s, {run.peak_mb:.0f} MB peak")
         rows.append({"query": query.name, "wall_s": round(run.wall, 2),
                      "rows": max(len(run.stdout.splitlines()) - 1, 0), "peak_mb": round(run.peak_mb)})
     return rows
