@@ -83,3 +83,28 @@ def test_queries_seeds_trained_on_slimpajama_returns_evidence(seeds_turtle):
     rows = answer(seeds_turtle, "trained_on_slimpajama.rq")
     # Every answer carries the sentence that states it and that sentence names SlimPajama.
     assert all(r["sentence"] and "SlimPajama" in r["sentence"] for r in rows)
+
+
+def test_queries_seeds_export_conforms_to_the_shapes(seeds_turtle):
+    import pyshacl
+    import rdflib
+
+    from kg.rdf import shapes_graph
+
+    conforms, _, report = pyshacl.validate(rdflib.Graph().parse(seeds_turtle), shacl_graph=shapes_graph())
+    assert conforms, report
+
+
+def test_queries_seeds_unmentioned_entity_breaks_the_shapes(seeds_turtle):
+    """Only a family reached by variantOf may lack mentionedIn; any other entity must be named by a paper."""
+    import pyshacl
+    import rdflib
+
+    from kg.rdf import shapes_graph
+
+    graph = rdflib.Graph().parse(seeds_turtle)
+    mlkg = rdflib.Namespace("https://w3id.org/mlkg/ontology#")
+    entity = next(s for s in graph.subjects(rdflib.RDF.type, mlkg.Dataset))
+    graph.remove((entity, mlkg.mentionedIn, None))
+    conforms, _, _ = pyshacl.validate(graph, shacl_graph=shapes_graph())
+    assert not conforms
