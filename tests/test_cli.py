@@ -16,6 +16,8 @@ import kg.io
 from kg.cli import main
 from kg.io import TMP_PREFIX
 
+from bad_inputs import BAD_FILES
+
 DATA = Path(__file__).parent / "data"
 EARLIER = {"graph.json": b'{"earlier": true}\n', "graph.ttl": b"# earlier\n", "graph.html": b"<p>earlier</p>\r\n"}
 
@@ -69,21 +71,8 @@ def test_cli_extract_unusual_input(capsys, tmp_path):
 
 # --- one line on stderr, exit 1, earlier output intact ---------------------------------------
 
-BAD = [
-    ("bad_line3.jsonl", ':3: expected a JSON object with "text", found a list'),
-    ("text_not_string.jsonl", ':2: expected "text" to be a string, found a number'),
-    ("truncated.jsonl", ":2: expected a complete JSON object, found the file ends in the middle of one "
-                        "(was it cut short?): Unterminated string starting at column 37"),
-    ("latin1.txt", ":1: expected UTF-8, found byte 0xe9 at column 4; convert the file to UTF-8 "
-                   "(for example: iconv -f LATIN1 -t UTF-8)"),
-    ("utf16.jsonl", ":1: the file is UTF-16; expected UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)"),
-    ("nul.jsonl", ":2: expected text, found a NUL byte at column 23 (is this a binary file?)"),
-    ("dup_id.jsonl", f":2: expected a new id or the same text, found id 'p1' already used for a different "
-                     f"text at {DATA}/dup_id.jsonl:1"),
-    ("empty.txt", ": expected abstracts, found an empty file"),
-    ("notes.csv", ": expected a .txt or .jsonl file, found unknown file type '.csv'"),
-    ("missing.jsonl", ": expected a file or folder, found nothing at this path"),
-]
+#: The CLI cases: every bad file but the two encodings the ingest tests cover alone.
+BAD = [case for case in BAD_FILES if case[0] not in ("cp1252.jsonl", "blank.jsonl")]
 
 
 @pytest.mark.parametrize("name, message", BAD)

@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from bad_inputs import BAD_FILES
 
 import kg.ingest
 from kg.errors import InputError
@@ -99,24 +100,7 @@ def test_ingest_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
 
 # --- bad input: one error naming file, line, what was expected and what was found -------------
 
-@pytest.mark.parametrize("name, message", [
-    ("bad_line3.jsonl", ':3: expected a JSON object with "text", found a list'),
-    ("text_not_string.jsonl", ':2: expected "text" to be a string, found a number'),
-    ("truncated.jsonl", ":2: expected a complete JSON object, found the file ends in the middle of one "
-                        "(was it cut short?): Unterminated string starting at column 37"),
-    ("latin1.txt", ":1: expected UTF-8, found byte 0xe9 at column 4; convert the file to UTF-8 "
-                   "(for example: iconv -f LATIN1 -t UTF-8)"),
-    ("cp1252.jsonl", ":2: expected UTF-8, found byte 0x93 at column 22; convert the file to UTF-8 "
-                     "(for example: iconv -f CP1252 -t UTF-8)"),
-    ("utf16.jsonl", ":1: the file is UTF-16; expected UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)"),
-    ("nul.jsonl", ":2: expected text, found a NUL byte at column 23 (is this a binary file?)"),
-    ("dup_id.jsonl", ":2: expected a new id or the same text, found id 'p1' already used for a different "
-                     f"text at {DATA}/dup_id.jsonl:1"),
-    ("empty.txt", ": expected abstracts, found an empty file"),
-    ("blank.jsonl", ": expected abstracts, found only blank lines"),
-    ("notes.csv", ": expected a .txt or .jsonl file, found unknown file type '.csv'"),
-    ("missing.jsonl", ": expected a file or folder, found nothing at this path"),
-])
+@pytest.mark.parametrize("name, message", BAD_FILES)
 def test_ingest_bad_file(name, message):
     assert str(_error(DATA / name)) == f"{DATA}/{name}{message}"
 
