@@ -1,10 +1,12 @@
-"""Per-component timing of kg's pipeline (in-process).
+"""CPU time of the kg_relations component alone, per abstract, on JSONL corpora.
 
-Usage: python benchmarks/relations_speed.py [SCIER_JSONL] [--repeat 3]
+Usage: python -m benchmarks.relations_speed [CORPUS.jsonl ...] [--repeat 5] [--digest FILE]
 
-Runs build_nlp() over ~2,000 texts (the dev seeds plus SciER sentences grouped in 6s, repeated
-to the target size), timing every pipeline component by wrapping it, and reports ms/doc per
-component and abstracts/s (median of 3 runs).
+Each corpus (default /work/ref/in/synth4k.jsonl; lines with a "text" field) runs once through the
+pipeline up to kg_mentions; then find_relations runs over the finished docs `--repeat` times and the
+median CPU time (time.process_time) per abstract is printed. CPU time, not wall time: the machine is
+shared. `--digest FILE` writes every relation found (token offsets, type, cue, confidence) to FILE,
+so two versions of the code can be compared with cmp.
 """
 from __future__ import annotations
 
@@ -15,73 +17,56 @@ import time
 from pathlib import Path
 
 from kg.extract import build_nlp
+from kg.extract.relations import find_relations
 
-DEV = Path("/work/shared/gold/seeds.jsonl")
-SCIER = Path("/work/shared/benchmarks/scier/LLM/train.jsonl")
-
-
-def load_texts(scier: Path, target: int) -> list[str]:
-    texts = [json.loads(line)["text"] for line in DEV.read_text().splitlines() if line.strip()] if DEV.exists() else []
-    if scier.exists():
-        sents = [json.loads(line)["sentence"] for line in scier.read_text().splitlines() if line.strip()]
-        texts += [" ".join(sents[i:i + 6]) for i in range(0, len(sents), 6)]
-    out = []
-    while len(out) < target:
-        out.extend(texts)
-    return out[:target]
+SYNTH = Path("/work/ref/in/synth4k.jsonl")
 
 
-class Timed:
-    def __init__(self, name, fn, totals):
-        self.name, self.fn, self.totals = name, fn, totals
-
-    def __call__(self, doc):
-        t = time.perf_counter()
-        doc = self.fn(doc)
-        self.totals[self.name] = self.totals.get(self.name, 0.0) + time.perf_counter() - t
-        return doc
-
-
-def run_once(texts: list[str]) -> tuple[float, dict[str, float]]:
+def load_docs(corpus: Path) -> list:
+    """The corpus's docs after every component before kg_relations."""
+    texts = [json.loads(line)["text"] for line in corpus.read_text().splitlines() if line.strip()]
     nlp = build_nlp()
-    totals: dict[str, float] = {}
-    # wrap: components are called one doc at a time by nlp.pipe when they have no .pipe of their own
-    nlp._components = [(name, Timed(name, proc, totals)) for name, proc in nlp._components]
-    tok = nlp.tokenizer
-    nlp.tokenizer = Timed("tokenizer", tok, totals)
-    t = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=64):
-        pass
-    return time.perf_counter() - t, totals
+    with nlp.select_pipes(disable=["kg_relations"]):
+        return list(nlp.pipe(texts, batch_size=64))
+
+
+def time_relations(docs: list, repeat: int) -> float:
+    """Median CPU seconds of find_relations over all docs."""
+    runs = []
+    for _ in range(repeat):
+        t = time.process_time()
+        for doc in docs:
+            find_relations(doc)
+        runs.append(time.process_time() - t)
+    return statistics.median(runs)
+
+
+def digest_lines(name: str, docs: list) -> list[str]:
+    lines = []
+    for number, doc in enumerate(docs):
+        for head, relation, tail, cue, confidence in find_relations(doc):
+            lines.append(f"{name}\t{number}\t{head.start}:{head.end}\t{head.label_}\t{relation}\t"
+                         f"{tail.start}:{tail.end}\t{tail.label_}\t{cue!r}\t{confidence!r}")
+    return lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("scier", nargs="?", type=Path, default=SCIER)
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("corpora", nargs="*", type=Path, default=[SYNTH])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--digest", type=Path)
     args = ap.parse_args()
-    texts = load_texts(args.scier, args.n)
-    runs = [run_once(texts) for _ in range(args.repeat)]
-    n = len(texts)
-    walls = [w for w, _ in runs]
-    print(f"{n} texts, {args.repeat} runs; median wall {statistics.median(walls):.3f}s "
-          f"= {n / statistics.median(walls):.0f} abstracts/s")
-    for name in runs[0][1]:
-        ms = statistics.median(r[1][name] for r in runs) * 1000 / n
-        print(f"  {name:20s} {ms:7.3f} ms/doc")
-    # tokenizer-only reference (spaCy blank English tokenizer)
-    import spacy
-    blank = spacy.blank("en")
-    tw = []
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        for _ in blank.tokenizer.pipe(texts):
-            pass
-        tw.append(time.perf_counter() - t)
-    tok = n / statistics.median(tw)
-    full = n / statistics.median(walls)
-    print(f"spaCy tokenizer-only: {tok:.0f} abstracts/s; kg pipeline = {100 * full / tok:.1f}% of it")
+    lines: list[str] = []
+    for corpus in args.corpora:
+        docs = load_docs(corpus)
+        seconds = time_relations(docs, args.repeat)
+        print(f"{corpus.name:16s} {len(docs):5d} docs  kg_relations {1000 * seconds / len(docs):.4f} ms CPU/doc "
+              f"(median of {args.repeat})")
+        if args.digest:
+            lines += digest_lines(corpus.stem, docs)
+    if args.digest:
+        args.digest.write_text("\n".join(lines) + "\n")
+        print(f"{len(lines)} relations -> {args.digest}")
 
 
 if __name__ == "__main__":
