@@ -38,7 +38,7 @@ previous sentence's subject. Every candidate is finally retyped by the entity ty
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -304,10 +304,13 @@ class _Sentence:
     _all: list[tuple[int, int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
     _offsets: list[tuple[int, int, int, int]] | None = None
+    _unit_starts: list[int] = field(default_factory=list)  # text start of each unit (with _offsets)
+    _unit_ends: list[int] = field(default_factory=list)
     #: indices into CUES that can match text (see _mark_active_cues); None: not computed
     active_cues: set[int] | None = None
     last_core: int = -1  # text start of the last Model/Method/Dataset placeholder (-1: none)
     labels: list[str] = field(default_factory=list)  # label_ of each entity of ents (read once)
+    _anaphoric: bool | None = None
 
     @property
     def offsets(self) -> list[tuple[int, int, int, int]]:
@@ -319,7 +322,20 @@ class _Sentence:
                 offsets.append((pos, pos + len(text), start, end))
                 pos += len(text) + 1
             self._offsets = offsets
+            self._unit_starts = [o[0] for o in offsets]
+            self._unit_ends = [o[1] for o in offsets]
         return self._offsets
+
+    @property
+    def anaphoric(self) -> bool:
+        """False when no pronoun or description in the text can be read as a subject: the words
+        `_SUBJECT_ANAPHOR` and `_FRONTED_SUBJECT` need are missing (a cheap test that skips them)."""
+        if self._anaphoric is None:
+            lowers = self.arrays.lowers[self.start:self.end]
+            # units are tokens or tokens glued to "-..." ones; "we(...)" is read as "we (...)"
+            self._anaphoric = not _DISCOURSE_WORDS.isdisjoint(lowers) or any(
+                w.startswith(("we(", "it(", "they(")) for w in lowers)
+        return self._anaphoric
 
     def ent_at(self, index: int) -> Span:
         return self.ents[index]
@@ -337,10 +353,14 @@ class _Sentence:
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
-        tokens = [(a, b) for s, e, a, b in self.offsets if s < end and e > start]
-        if not tokens:
+        offsets = self.offsets
+        # the units overlapping [start, end) are a run: from the first that ends after start to the
+        # last that starts before end (units follow each other in the text)
+        first = bisect_right(self._unit_ends, start)
+        last = bisect_left(self._unit_starts, end) - 1
+        if first > last:
             return ""
-        return self.arrays.span_text(tokens[0][0], tokens[-1][1])
+        return self.arrays.span_text(offsets[first][2], offsets[last][3])
 
 
 _DEPTH = {"(": 1, ")": -1}
@@ -349,7 +369,7 @@ _DEPTH = {"(": 1, ")": -1}
 def _glued(arrays: TokenArrays) -> list[int]:
     """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order."""
     words, idx = arrays.words, arrays.idx
-    return [i for i, w in enumerate(words) if i and w[:1] == "-" and idx[i - 1] + len(words[i - 1]) == idx[i]]
+    return [i for i, w in enumerate(words) if w[0] == "-" and i and idx[i - 1] + len(words[i - 1]) == idx[i]]
 
 
 def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Span],
@@ -475,6 +495,9 @@ class _Discourse:
 
     def __init__(self, introduced: list[Span]) -> None:
         self.introduced = introduced
+        #: the introduced Datasets, when nothing introduced is a Model or Method (see _implicit_benchmarks)
+        self.benchmarks = [] if any(e.label_ in {"Model", "Method"} for e in introduced) else [
+            e for e in introduced if e.label_ == "Dataset"]
         self._last_subject: list[Span] = []
         #: sentences skipped by `_silent` whose effect on last_subject is not known yet (see there)
         self.pending: list[_Sentence] = []
@@ -614,15 +637,20 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     arrays = token_arrays(doc)
     sent_start, sent_end = arrays.sent_start, arrays.sent_end
     ents_by_sent: dict[int, list[Span]] = {}
+    with_core: set[int] = set()  # sentences with a Model/Method/Dataset entity
     doc_ents = doc.ents
     for ent in doc_ents:
-        ents_by_sent.setdefault(sent_start[ent.start], []).append(ent)
+        start = sent_start[ent.start]
+        ents_by_sent.setdefault(start, []).append(ent)
+        if ent.label_ in CORE:
+            with_core.add(start)
     glued = _glued(arrays)
     # A literal "<3>" in the text would read as a placeholder: then every sentence takes the full path.
-    literal = "<" in arrays.text
-    # A sentence without entities yields nothing and changes no discourse state: not even built.
+    literal = not _SKIP_SENTENCES or "<" in arrays.text
+    # A sentence without Model/Method/Dataset entities yields nothing (see _silent), introduces
+    # nothing and sets no last subject (that is a Model or Method): it is not even built.
     sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
-                 for start in _sentence_starts(arrays) if literal or start in ents_by_sent]
+                 for start in _sentence_starts(arrays) if literal or start in with_core]
     _mark_active_cues(sentences)
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
     discourse = _Discourse(introduced=_introduced(sentences)
@@ -638,8 +666,10 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 discourse.pending.append(sentence)
                 continue
         found = _sentence_relations(sentence, discourse)
+        span_text = arrays.span_text  # = Span.text, without a Token per character run
         for head, relation, tail, cue, confidence in found:
-            if head.text == tail.text or (head.start == tail.start and head.end == tail.end):
+            if (head.start == tail.start and head.end == tail.end) \
+                    or span_text(head.start, head.end) == span_text(tail.start, tail.end):
                 continue
             key = (head.start, head.end, relation, tail.start, tail.end)
             if relation in SYMMETRIC_RELATIONS:
@@ -727,6 +757,9 @@ def _note_subject(sentence: _Sentence, discourse: _Discourse) -> None:
             discourse.last_subject = [ent]
 
 
+#: Whether find_relations skips the sentences that cannot yield a relation (tests turn it off).
+_SKIP_SENTENCES = True
+
 #: Words without which no pronoun or description is read as a subject (`_SUBJECT_ANAPHOR`,
 #: `_FRONTED_SUBJECT`, "fine-tune it"): every way an entity named outside a sentence joins its relations.
 _DISCOURSE_WORDS = frozenset({"we", "it", "they", "them", "our", "proposed", "resulting", "new", "final",
@@ -751,11 +784,7 @@ def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
         return "no relation"
     if core > 1:
         return ""
-    lowers = sentence.arrays.lowers[sentence.start:sentence.end]
-    if not _DISCOURSE_WORDS.isdisjoint(lowers) or _implicit_benchmarks(sentence, discourse):
-        return ""
-    # _SUBJECT_ANAPHOR also reads "we(...)" as "we (...)"
-    return "" if any(w.startswith(("we(", "it(", "they(")) for w in lowers) else "self only"
+    return "" if sentence.anaphoric or _implicit_benchmarks(sentence, discourse) else "self only"
 
 
 _DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:(?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
@@ -942,6 +971,8 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
     return heads, tails
 
 
+#: Two cues joined: "matches or exceeds"
+_JOINED = re.compile(r" (?:or|and|and/or|,) ")
 _SUCH_AS = re.compile(r"(?<!\S)(?:such as|including|e\.g\. ,?|like|namely|i\.e\. ,?)(?: \()? (?=<\d+>)")
 
 
@@ -953,13 +984,13 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
         return []  # no Model/Method/Dataset on the right (nor in a group of a "such as" placeholder there)
     text = sentence.text
     limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds
-                 and not re.fullmatch(r" (?:or|and|and/or|,) ", text[hit.end:h.start])] + [len(text)])
+                 and not _JOINED.fullmatch(text, hit.end, h.start)] + [len(text)])
     boundary = _BOUNDARY.search(text, hit.end, limit)
     scope_end = boundary.start() if boundary else limit
     found: list[Span] = []
     position = hit.end
-    for other in sorted(hits, key=lambda h: h.start):
-        if other.start >= position and re.fullmatch(r" (?:or|and|and/or|,) ", text[position:other.start]) \
+    for other in hits:  # in text order
+        if other.start >= position and _JOINED.fullmatch(text, position, other.start) \
                 and other.cue.frame == "verb":
             position = other.end  # "matches or exceeds Y": Y is the object of both
     for index, start, end in sentence.placeholders(hit.end, scope_end):
@@ -998,11 +1029,12 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         candidate = (index, start, end)
         break
     left = text[candidate[2]:hit.start] if candidate else text[:hit.start]
-    stripped = re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
-                      r"times|points?|x) )+$", "", _flat(left) + " ").strip()
-    participle = (re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$",
-                            text[:hit.start].rstrip())
-                  or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end]))
+    stripped = _strip_modifiers(left)
+    participle = None
+    if "whil" in text or "thereby" in text:  # the words the patterns need (a cheap test first)
+        participle = (re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$",
+                                text[:hit.start].rstrip())
+                      or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end]))
     if participle and not adjacent:
         # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
         return _clause_subject(sentence, participle.start(), discourse)
@@ -1015,7 +1047,7 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
             sentence.ents[candidate[0]] in h.tails and h.cue.frame in {"postmod", "gerund"} for h in hits):
         return previous_heads  # "is pre-trained on A and fine-tuned on B": both say what the model is
     if adjacent and candidate is None or (adjacent and candidate and not _only_words(stripped.split(), _POSTMOD_GAP)):
-        anaphor = _SUBJECT_ANAPHOR.match(text)
+        anaphor = _SUBJECT_ANAPHOR.match(text) if sentence.anaphoric else None
         if anaphor and re.fullmatch(r" ?,? ?(?:which|that)? ?(?:is|are|was|were)?", text[anaphor.end():hit.start]):
             return discourse.resolve(anaphor.group("a"), before=sentence.start + 1)  # "Our model, trained on"
     # "fine-tune X on D using M": M is how X was trained
@@ -1023,14 +1055,16 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         for h in hits:
             if h.cue.relation == "trained_on" and h.heads and sentence.ents[candidate[0]] in h.tails:
                 return h.heads
-    pronoun = re.search(r"(?:,|;) (?:and |but |while |whereas )?(?:it|they) (?:\w+ly |also |still |even )*$",
-                        text[:hit.start])
+    pronoun = None
+    if " it " in text or " they " in text:  # what the pattern needs (a cheap test first)
+        pronoun = re.search(r"(?:,|;) (?:and |but |while |whereas )?(?:it|they) (?:\w+ly |also |still |even )*$",
+                            text[:hit.start])
     if pronoun and not adjacent and candidate:
         # "X reduces calls by 47%, and it outperforms Y": "it" is X, said in this sentence
         inner = _clause_subject(sentence, pronoun.start(), discourse)
         if inner:
             return inner
-    if not adjacent:
+    if not adjacent and sentence.anaphoric:
         anaphors = list(_SUBJECT_ANAPHOR.finditer((" " if candidate else "") + left))
         if anaphors:
             return discourse.resolve(anaphors[-1].group("a"), before=sentence.start + 1)
@@ -1056,6 +1090,13 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     return _with_applied(sentence, hits, candidate[0])
 
 
+@lru_cache(maxsize=8192)
+def _strip_modifiers(left: str) -> str:
+    """The words between a subject and its cue without trailing adverbs and figures ("also", "by 3 points")."""
+    return re.sub(r"(?:(?:\w+ly|also|even|further|still|then|both|all|consistently|to|[\d.,]+|%|"
+                  r"times|points?|x) )+$", "", _flat(left) + " ").strip()
+
+
 _POSTMOD_GAP = frozenset({",", "model", "models", "llm", "llms", "checkpoint", "checkpoints", "variant", "variants",
                           "network", "networks", "which", "that", "is", "are", "was", "were", "been", "has",
                           "have", "being", "first", "then", "further", "also", "all", "originally", "initially",
@@ -1072,7 +1113,7 @@ def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> lis
                                          text[:end])
                   if not re.match(r" (?:also )?\w+ing ", text[b.end():])]  # "while matching ...": no subject of its own
     clause_start = boundaries[-1].end() if boundaries else 0
-    anaphor = _SUBJECT_ANAPHOR.match(text)
+    anaphor = _SUBJECT_ANAPHOR.match(text) if sentence.anaphoric else None
     if anaphor and clause_start == 0:
         clause_start = anaphor.end()
     for index, start, stop in sentence.placeholders(clause_start, end):
@@ -1162,7 +1203,7 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
         gap = sentence.text[before[-1][2]:hit.start]
         if len(gap.split()) <= 10 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)", gap):
             return _with_applied(sentence, hits, before[-1][0])
-    anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text))
+    anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text)) if sentence.anaphoric else []
     if anaphors:
         return discourse.resolve(anaphors[0].group("a"), before=sentence.start + 1)
     if before and before[0][1] == 0 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although|we|they|it)(?!\S)",
@@ -1296,8 +1337,9 @@ def _implicit_benchmark(sentence: _Sentence, discourse: _Discourse) -> list[Rela
 def _implicit_benchmarks(sentence: _Sentence, discourse: _Discourse) -> list[Span]:
     """The benchmarks introduced before the sentence, when it may be evaluated on them implicitly: the
     paper introduces no Model/Method and the sentence names no Dataset."""
-    benchmarks = [e for e in discourse.introduced if e.label_ == "Dataset" and e.start < sentence.start]
-    if not benchmarks or any(e.label_ in {"Model", "Method"} for e in discourse.introduced) \
-            or any(e.label_ == "Dataset" for e in sentence.ents):
+    if not discourse.benchmarks:
+        return []
+    benchmarks = [e for e in discourse.benchmarks if e.start < sentence.start]
+    if not benchmarks or "Dataset" in sentence.labels:
         return []
     return benchmarks

@@ -1,0 +1,92 @@
+"""The speed shortcuts of kg_relations change no output: the trigger prefilter's hand-kept lists hold
+for every cue match, and the sentences `_silent` skips yield the same relations when run."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.extract import build_nlp
+from kg.extract import relations as rel
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def docs():
+    texts = [json.loads(line)["text"] for name in ("relations_heldout.jsonl", "relations_heldout2.jsonl",
+                                                   "heldout_abstracts.jsonl", "heldout2_abstracts.jsonl")
+             for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return list(build_nlp().pipe(texts))
+
+
+def relations(docs) -> list:
+    return [[(h.start_char, h.end_char, r, t.start_char, t.end_char, cue, conf)
+             for h, r, t, cue, conf in rel.find_relations(doc)] for doc in docs]
+
+
+def sentences(doc) -> list:
+    arrays = rel.token_arrays(doc)
+    by_sentence: dict[int, list] = {}
+    for ent in doc.ents:
+        by_sentence.setdefault(arrays.sent_start[ent.start], []).append(ent)
+    return [rel._sentence(arrays, start, arrays.sent_end[start], by_sentence.get(start, []))
+            for start in rel._sentence_starts(arrays)]
+
+
+def test_every_cue_match_holds_one_of_its_triggers(docs):
+    """The claim _CUE_TRIGGERS rests on, checked on every sentence with every cue run (none skipped)."""
+    checked = 0
+    for doc in docs:
+        for sentence in sentences(doc):
+            for cue, triggers in zip(rel.CUES, rel._CUE_TRIGGERS):
+                for match in cue.pattern.finditer(sentence.text):
+                    if triggers is not None and match.end() > match.start():
+                        assert any(t in match.group() for t in triggers), (cue.pattern.pattern, match.group())
+                        checked += 1
+    assert checked > 100
+
+
+def test_word_lookup_of_triggers_is_substring_lookup(docs):
+    """_mark_active_cues looks triggers up word by word; the cues it marks are those with a trigger
+    anywhere in the sentence text."""
+    for doc in docs:
+        found = sentences(doc)
+        rel._mark_active_cues(found)
+        for sentence in found:
+            expected = {i for i, triggers in enumerate(rel._CUE_TRIGGERS)
+                        if triggers is None or any(t in sentence.text for t in triggers)}
+            assert sentence.active_cues == expected, sentence.text
+
+
+def test_skipped_sentences_yield_nothing(docs, monkeypatch):
+    """With the skipping off every sentence runs in full: the same relations, and some were skipped."""
+    skipped = []
+    silent = rel._silent
+
+    def counting(sentence, discourse):
+        answer = silent(sentence, discourse)
+        skipped.extend([answer] if answer else [])
+        return answer
+
+    monkeypatch.setattr(rel, "_silent", counting)
+    fast = relations(docs)
+    assert "self only" in skipped
+    monkeypatch.setattr(rel, "_SKIP_SENTENCES", False)
+    assert relations(docs) == fast
+    assert sum(map(len, fast)) > 100
+
+
+def test_sentence_with_one_entity_and_a_pronoun_runs():
+    """"It outperforms X": one entity in the sentence, the other from the discourse."""
+    import spacy
+    from kg.extract.tokenizer import customize_tokenizer
+
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    doc = nlp("We present AlphaNet. It outperforms BetaNet on many tasks.")
+    doc.ents = [doc.char_span(11, 19, label="Model"), doc.char_span(36, 43, label="Model")]
+    assert [(h.text, r, t.text) for h, r, t, _, _ in rel.find_relations(doc)] == [
+        ("AlphaNet", "outperforms", "BetaNet")]
