@@ -985,27 +985,31 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     text = sentence.text
     limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds
                  and not _JOINED.fullmatch(text, hit.end, h.start)] + [len(text)])
-    boundary = _BOUNDARY.search(text, hit.end, limit)
-    scope_end = boundary.start() if boundary else limit
     found: list[Span] = []
     position = hit.end
     for other in hits:  # in text order
         if other.start >= position and _JOINED.fullmatch(text, position, other.start) \
                 and other.cue.frame == "verb":
             position = other.end  # "matches or exceeds Y": Y is the object of both
-    for index, start, end in sentence.placeholders(hit.end, scope_end):
-        if sentence.labels[index] not in CORE:
-            continue
-        gap = _flat(text[position:start])
-        if not found:
-            if len(gap.split()) > max_gap or (re.search(r"(?<!\S)(?:and|or)(?= \S)", gap) and not re.search(
-                    r"(?:such as|including|e\.g\. ,?|like|namely|,)$", gap)):
-                break  # the object is a phrase of its own: "than existing models and can ..."
-        elif not _COORD.fullmatch(gap) and (len(gap.split()) > 6 or not re.search(
-                r"(?:^|\s)(?:and|or|,|as well as|such as|including|like|e\.g\. ,?)$", gap)):
-            break
-        found.extend(e for e in _group_ents(sentence, index) if e not in found)
-        position = end
+    labels = sentence.labels
+    first = next((p for p in sentence.placeholders(hit.end, limit) if labels[p[0]] in CORE), None)
+    # The clause boundary only matters when the first Model/Method/Dataset before the next cue can
+    # start the object (the loop below would stop at it otherwise): searched only then, as it is slow.
+    if first is not None and _starts_object(_flat(text[position:first[1]]), max_gap):
+        boundary = _BOUNDARY.search(text, hit.end, limit)
+        scope_end = boundary.start() if boundary else limit
+        for index, start, end in sentence.placeholders(hit.end, scope_end):
+            if labels[index] not in CORE:
+                continue
+            gap = _flat(text[position:start])
+            if not found:
+                if not _starts_object(gap, max_gap):
+                    break  # the object is a phrase of its own: "than existing models and can ..."
+            elif not _COORD.fullmatch(gap) and (len(gap.split()) > 6 or not re.search(
+                    r"(?:^|\s)(?:and|or|,|as well as|such as|including|like|e\.g\. ,?)$", gap)):
+                break
+            found.extend(e for e in _group_ents(sentence, index) if e not in found)
+            position = end
     if not found and max_gap > 4:
         # "comparable to strong models that involve larger FLOPs, such as X and Y"
         stop = text.find(";", hit.end, limit)
@@ -1014,6 +1018,12 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
             index = int(_PLACEHOLDER.match(text, match.end()).group(1))
             found = [e for e in _group_ents(sentence, index) if e.label_ in CORE]
     return found
+
+
+def _starts_object(gap: str, max_gap: int) -> bool:
+    """Whether an entity after `gap` (flat words after the cue) can be the cue's object."""
+    return not (len(gap.split()) > max_gap or (re.search(r"(?<!\S)(?:and|or)(?= \S)", gap) and not re.search(
+        r"(?:such as|including|e\.g\. ,?|like|namely|,)$", gap)))
 
 
 def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Discourse,
