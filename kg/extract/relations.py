@@ -1020,6 +1020,7 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     return found
 
 
+@lru_cache(maxsize=8192)
 def _starts_object(gap: str, max_gap: int) -> bool:
     """Whether an entity after `gap` (flat words after the cue) can be the cue's object."""
     return not (len(gap.split()) > max_gap or (re.search(r"(?<!\S)(?:and|or)(?= \S)", gap) and not re.search(
