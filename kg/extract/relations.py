@@ -656,6 +656,7 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     discourse = _Discourse(introduced=_introduced(sentences)
                            or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
+    span_text = arrays.span_text  # = Span.text, without a Token object per token
     for sentence in sentences:
         if not literal:
             silent = _silent(sentence, discourse)
@@ -666,7 +667,6 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 discourse.pending.append(sentence)
                 continue
         found = _sentence_relations(sentence, discourse)
-        span_text = arrays.span_text  # = Span.text, without a Token per character run
         for head, relation, tail, cue, confidence in found:
             if (head.start == tail.start and head.end == tail.end) \
                     or span_text(head.start, head.end) == span_text(tail.start, tail.end):
