@@ -210,3 +210,19 @@ def test_extract_repeated_abbreviation_definitions_stay_linear(nlp):
     finally:
         components.Candidate = original
     assert len(calls) < 20 * 400  # quadratic growth would make 400 * 400 = 160,000
+
+
+def test_extract_mention_rows_match_the_ents(nlp):
+    """doc_to_extraction reads doc._.kg_mentions instead of doc.ents: both must hold the same mentions."""
+    doc = nlp("We present Foo-7B, a new model. It beats GPT-4 and LLaMA 65B on MMLU, the K2 DIAMOND benchmark.")
+    rows = doc._.kg_mentions
+    assert [(m.start, m.end, m.label, m.key) for m in rows] == \
+        [(ent.start, ent.end, ent.label_, ent.ent_id_) for ent in doc.ents]
+    assert {(m.start, m.end): (m.source, m.introduced) for m in rows} == doc._.kg_mention_meta
+
+
+def test_extract_shape_candidates_are_name_shaped_tokens(nlp):
+    from kg.extract.components import shape_candidates
+
+    doc = nlp.make_doc("Our K2 DIAMOND beats ChatGPT and Foo-7B on A100 GPUs.")
+    assert shape_candidates(doc) == [(1, 3, "digit"), (2, 3, "caps"), (4, 5, "camel"), (6, 7, "digit")]

@@ -1,10 +1,10 @@
 """spaCy components of kg: name-shape candidates, and the choice and typing of final mentions.
 
 Candidates come from three places: the lexicon rulers (doc.spans["kg_candidates"]), name shapes
-(doc.spans["kg_shapes"], this module) and abbreviation definitions (doc._.kg_abbreviations). The
+(doc._.kg_shapes, this module) and abbreviation definitions (doc._.kg_abbreviations). The
 "kg_mentions" component picks non-overlapping spans, types each name from all its evidence in the
 document (lexicon > context cue > abbreviation head > shape), drops names with no evidence of being an
-entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_mention_meta.
+entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_mention_meta and doc._.kg_mentions.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 
 from spacy.language import Language
@@ -27,13 +28,16 @@ from .patterns import (
 )
 
 CANDIDATES_KEY = "kg_candidates"
-SHAPES_KEY = "kg_shapes"
 #: How strongly each kind of evidence types a name (mirrors resolve.SOURCE_WEIGHT).
 EVIDENCE_WEIGHT = {"lexicon": 3.0, "context": 2.0, "abbreviation": 1.0, "shape": 1.0, "head": 1.0}
 SOURCE_PRIORITY = {"lexicon": 0, "context": 1, "abbreviation": 2, "head": 3, "shape": 4}
 
 if not Doc.has_extension("kg_mention_meta"):
     Doc.set_extension("kg_mention_meta", default=None)
+if not Doc.has_extension("kg_shapes"):
+    Doc.set_extension("kg_shapes", default=())
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
 if not Doc.has_extension("kg_title"):
     Doc.set_extension("kg_title", default=None)
 
@@ -68,27 +72,48 @@ def shape_kind(text: str) -> str | None:
     return None
 
 
-def shape_candidates(doc: Doc) -> list[Span]:
-    """Tokens shaped like names; the label is the shape kind, typed later from evidence."""
+@lru_cache(maxsize=1 << 16)
+def _shape_mark(text: str) -> str | None:
+    """shape_kind(text), or "code" for a letter-digit code that may start a two-word name ("K2"), else None."""
+    kind = shape_kind(text)
+    if kind is None and len(text) == 2 and text[0].isupper() and text[1].isdigit():
+        return "code"
+    return kind
+
+
+def _is_release_name(word: str) -> bool:
+    """An all-capital release name after a letter-digit code: "DIAMOND" in "K2 DIAMOND"."""
+    return len(word) >= 4 and word.isalpha() and word.isupper() and word.lower() not in NOT_NAMES
+
+
+def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, shape kind) of the tokens shaped like names, in token order; typed later from evidence.
+
+    One cached lookup per token and a tuple per hit: a Span per hit cost more than finding them.
+    """
     words = token_arrays(doc).words
-    spans = [Span(doc, i, i + 1, label=kind) for i, word in enumerate(words) if (kind := shape_kind(word)) is not None]
-    # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
-    spans.extend(Span(doc, i, i + 2, label="digit") for i, word in enumerate(words[:-1])
-                 if len(word) == 2 and word[0].isupper() and word[1].isdigit() and len(words[i + 1]) >= 4
-                 and words[i + 1].isalpha() and words[i + 1].isupper() and words[i + 1].lower() not in NOT_NAMES)
-    return sorted(spans, key=lambda span: (span.start, span.end))
+    marks = list(map(_shape_mark, words))
+    found = []
+    last = len(words) - 1
+    for i, mark in [(i, mark) for i, mark in enumerate(marks) if mark is not None]:
+        if mark != "code":
+            found.append((i, i + 1, mark))
+        # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
+        elif i < last and _is_release_name(words[i + 1]):
+            found.append((i, i + 2, "digit"))
+    return found
 
 
-@Language.factory("kg_shapes", assigns=["doc.spans"], default_config={})
+@Language.factory("kg_shapes", assigns=["doc._.kg_shapes"], default_config={})
 def make_shapes(nlp: Language, name: str) -> "ShapeCandidates":
     return ShapeCandidates()
 
 
 class ShapeCandidates:
-    """Puts name-shaped tokens in doc.spans[SHAPES_KEY]."""
+    """Puts (start, end, kind) of the name-shaped tokens in doc._.kg_shapes."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[SHAPES_KEY] = shape_candidates(doc)
+        doc._.kg_shapes = shape_candidates(doc)
         return doc
 
 
@@ -513,8 +538,33 @@ _NUMERIC_FORMATS = frozenset({"full", "half", "mixed", "single", "double", "low"
                               "4-bit", "8-bit", "16-bit", "32-bit", "low-bit"})
 
 
+class ChosenMention(NamedTuple):
+    """A final mention as plain data (what doc.ents and doc._.kg_mention_meta hold, without Spans)."""
+
+    start: int  # token offsets
+    end: int
+    label: str
+    key: str  # the lexicon's canonical name, or ""
+    source: str
+    introduced: bool
+
+
 def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
-    """Final typed mentions of a doc and, for each, (source, introduced)."""
+    """Final typed mentions of a doc as entity Spans and, for each, (source, introduced)."""
+    chosen = choose_mention_rows(doc, title=title)
+    return _ent_spans(doc, chosen), _mention_meta(chosen)
+
+
+def _ent_spans(doc: Doc, chosen: list[ChosenMention]) -> list[Span]:
+    return [Span(doc, m.start, m.end, label=m.label, span_id=m.key) for m in chosen]
+
+
+def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
+    return {(m.start, m.end): (m.source, m.introduced) for m in chosen}
+
+
+def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
+    """Final typed mentions of a doc, in token order."""
     t = token_arrays(doc)
     cands: list[Candidate] = []
     for span in doc.spans.get(CANDIDATES_KEY, []):
@@ -532,12 +582,11 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
             cand.key = None
         cands.append(cand)
-    for span in doc.spans.get(SHAPES_KEY, []):
-        kind = span.label_
-        end = extend_model_name(t, span.start, span.end) if kind in ("digit", "camel") else span.end
-        if end == span.end and kind in ("caps", "camel", "digit"):
-            end = extend_version(t, span.start, end)
-        cands.append(Candidate(span.start, end, "shape", kind=kind))
+    for start, shape_end, kind in doc._.kg_shapes:
+        end = extend_model_name(t, start, shape_end) if kind in ("digit", "camel") else shape_end
+        if end == shape_end and kind in ("caps", "camel", "digit"):
+            end = extend_version(t, start, end)
+        cands.append(Candidate(start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
     positions = _word_positions(t)
@@ -593,8 +642,7 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         groups[group_of.get(key, key)].append(i)
     introduced = _intro_flags(t, chosen, title)
 
-    ents: list[Span] = []
-    meta: dict[tuple[int, int], tuple[str, bool]] = {}
+    chosen_mentions: list[ChosenMention] = []
     for members in groups.values():
         votes: dict[str, float] = defaultdict(float)
         for i in members:
@@ -628,10 +676,10 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
             # as written ("summarization", not "text summarization")
             key = cand.key if cand.key and _name_key(cand.key) in surfaces else None
-            ents.append(Span(doc, cand.start, cand.end, label=label, span_id=key or ""))
-            meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
-                                            group_intro and i == first)
-    return sorted(ents, key=lambda s: s.start), meta
+            chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key or "",
+                                                 cand.source if cand.source != "head" else "context",
+                                                 group_intro and i == first))
+    return sorted(chosen_mentions, key=lambda m: m.start)
 
 
 def _is_project(t: TokenArrays, end: int) -> bool:
@@ -822,17 +870,20 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-@Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta"],
+@Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta", "doc._.kg_mentions"],
                   requires=["doc.spans", "doc._.kg_abbreviations"], default_config={})
 def make_mentions(nlp: Language, name: str) -> "MentionChooser":
     return MentionChooser()
 
 
 class MentionChooser:
-    """Chooses and types the final mentions (see choose_mentions)."""
+    """Chooses and types the final mentions (see choose_mentions): sets doc.ents, doc._.kg_mention_meta
+    and doc._.kg_mentions (the same mentions as ChosenMention tuples, which doc_to_extraction reads)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        ents, meta = choose_mentions(doc, title=doc._.kg_title)
-        doc.ents = ents
-        doc._.kg_mention_meta = meta
+        chosen = choose_mention_rows(doc, title=doc._.kg_title)
+        # set_ents with the Spans directly: the doc.ents setter would rebuild every Span once more
+        doc.set_ents(_ent_spans(doc, chosen), default="outside")
+        doc._.kg_mention_meta = _mention_meta(chosen)
+        doc._.kg_mentions = chosen
         return doc
