@@ -1,6 +1,6 @@
 """spaCy components of kg: name-shape candidates, and the choice and typing of final mentions.
 
-Candidates come from three places: the lexicon rulers (doc.spans["kg_candidates"]), name shapes
+Candidates come from three places: the lexicon matches (doc._.kg_lexicon, this module), name shapes
 (doc._.kg_shapes, this module) and abbreviation definitions (doc._.kg_abbreviations). The
 "kg_mentions" component picks non-overlapping spans, types each name from all its evidence in the
 document (lexicon > context cue > abbreviation head > shape), drops names with no evidence of being an
@@ -9,6 +9,7 @@ entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_menti
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +17,7 @@ from typing import NamedTuple
 
 
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from ..normalize import name_key
@@ -27,19 +29,53 @@ from .patterns import (
     VARIANT_WORDS, VERSION_TOKEN, WEAK_HEADS,
 )
 
-CANDIDATES_KEY = "kg_candidates"
 #: How strongly each kind of evidence types a name (mirrors resolve.SOURCE_WEIGHT).
 EVIDENCE_WEIGHT = {"lexicon": 3.0, "context": 2.0, "abbreviation": 1.0, "shape": 1.0, "head": 1.0}
 SOURCE_PRIORITY = {"lexicon": 0, "context": 1, "abbreviation": 2, "head": 3, "shape": 4}
 
 if not Doc.has_extension("kg_mention_meta"):
     Doc.set_extension("kg_mention_meta", default=None)
+if not Doc.has_extension("kg_lexicon"):
+    Doc.set_extension("kg_lexicon", default=())
 if not Doc.has_extension("kg_shapes"):
     Doc.set_extension("kg_shapes", default=())
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
 if not Doc.has_extension("kg_title"):
     Doc.set_extension("kg_title", default=None)
+
+
+# --- lexicon ---------------------------------------------------------------------------------
+class LexiconMatches(SpanRuler):
+    """A SpanRuler (phrase patterns {"label", "pattern", "id"}) that appends its matches to
+    doc._.kg_lexicon as (start, end, label, id) tuples instead of Spans in doc.spans.
+
+    The tuples are the Spans span_ruler would add to its spans key (with overwrite=False), in the
+    same order: each ruler's matches deduplicated and sorted like Spans (by offsets, then the hashes of
+    label and id), after those of the rulers before it. Making, hashing and sorting a Span per match,
+    then a Span again per read, cost more than the matching.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._require_patterns()
+        matches = self.phrase_matcher(doc)
+        if len(self.matcher):
+            matches = [*self.matcher(doc), *matches]
+        strings = doc.vocab.strings
+        found = set()
+        for match_id, start, end in matches:
+            if start != end:
+                info = self._match_label_id_map[match_id]
+                label, span_id = info["label"], info["id"]
+                found.add((start, end, strings.add(label), strings.add(span_id) if span_id else 0, label, span_id))
+        doc._.kg_lexicon = [*doc._.kg_lexicon, *((start, end, label, span_id)
+                                                 for start, end, _, _, label, span_id in sorted(found))]
+        return doc
+
+
+@Language.factory("kg_lexicon_matches", assigns=["doc._.kg_lexicon"], default_config={"phrase_matcher_attr": None})
+def make_lexicon_matches(nlp: Language, name: str, phrase_matcher_attr: str | None) -> LexiconMatches:
+    return LexiconMatches(nlp, name, phrase_matcher_attr=phrase_matcher_attr)
 
 
 # --- shapes ----------------------------------------------------------------------------------
@@ -118,7 +154,7 @@ class ShapeCandidates:
 
 
 # --- candidates and evidence -------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     start: int
     end: int
@@ -271,10 +307,15 @@ def context_type(t: TokenArrays, start: int, end: int) -> str:
     return ""
 
 
+@lru_cache(maxsize=1 << 16)
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
 def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     """End of a model name followed by a version, size or variant: "Llama 2 70B", "Mistral 7B Instruct"."""
     words, n = t.words, len(t.words)
-    has_digit = any(c.isdigit() for c in t.span_text(start, end))
+    has_digit = any(map(_has_digit, words[start:end]))
     while end < n and end - start < 5:
         text = words[end]
         if SIZE_TOKEN.match(text) or (words[end - 1][-1:].isalpha() and not has_digit
@@ -430,8 +471,8 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
         elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
               and i >= 1 and lowers[i - 1] in OWN_WORDS):
             found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
-        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS and _intro_sentence(t, i)
-              and _is_name_token(t, i + 2) and not _is_name_token(t, i)
+        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS
+              and _is_name_token(t, i + 2) and not _is_name_token(t, i) and _intro_sentence(t, i)
               and _name_end(t, i + 2) < n and words[_name_end(t, i + 2)] in (",", "and", "(", ".", "designed", "that",
                                                                           "which", "trained", "built")):
             # "we introduce a pretrained small scorer, Cappy, designed to ..."
@@ -502,8 +543,9 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
         lower = lowers[index]
         if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
             # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
-            for start in starts:
-                if index < start <= min(index + 12, sent_end - 1):
+            k = bisect_right(starts, index)
+            for start in starts[k:k + 1]:
+                if start <= min(index + 12, sent_end - 1):
                     first = by_start[start]
                     introduced.add(first)
                     while first + 1 < len(spans) and spans[first + 1].start == spans[first].end + 1 \
@@ -514,8 +556,9 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
                     break
         if lower in OWN_WORDS:
             # "our X", "our proposed X", "the resulting model, X"
-            for start in starts:
-                if index < start <= index + 3 and start < sent_end:
+            k = bisect_right(starts, index)
+            for start in starts[k:k + 1]:
+                if start <= index + 3 and start < sent_end:
                     between = lowers[index + 1:start]
                     if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
                         introduced.add(by_start[start])
@@ -567,14 +610,12 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
     """Final typed mentions of a doc, in token order."""
     t = token_arrays(doc)
     cands: list[Candidate] = []
-    for span in doc.spans.get(CANDIDATES_KEY, []):
-        start, end = span.start, span.end
+    for start, end, label, span_id in doc._.kg_lexicon:
         if t.span_text(start, end).lower() in GENERIC_PHRASES:
             continue
-        label = span.label_
         if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
             continue  # "full precision", "mixed precision": a number format, not the metric
-        cand = Candidate(start, end, "lexicon", label=label, key=span.id_ or None, kind="lexicon")
+        cand = Candidate(start, end, "lexicon", label=label, key=span_id or None, kind="lexicon")
         if label == "Model":
             cand.end = extend_model_name(t, start, end)
         elif label in ("Dataset", "Method"):
@@ -589,7 +630,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
         cands.append(Candidate(start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    positions = _word_positions(t)
+    positions = _WordPositions(t.words)
     shorts_done: set[tuple[str, str]] = set()
     for (long_start, long_end), short_index in _abbreviation_spans(doc, t, positions):
         long_text = t.span_text(long_start, long_end)
@@ -824,15 +865,33 @@ def _is_list_name(t: TokenArrays, i: int) -> bool:
     return _is_name_token(t, i) or bool(re.match(r"^[a-z]+[-_][a-z0-9-]+$", word) and any(c.isdigit() or c == "-" for c in word) and word.count("-") >= 1 and len(word) >= 6 and not word.endswith(("-based", "-like")))
 
 
-def _word_positions(t: TokenArrays) -> dict[str, list[int]]:
-    """Token indices of each word (exact text), built once per doc."""
-    positions: dict[str, list[int]] = {}
-    for index, word in enumerate(t.words):
-        positions.setdefault(word, []).append(index)
-    return positions
+class _WordPositions:
+    """Token indices of a word (exact text), looked up on demand and kept: most docs ask for none or a few
+    words, so a dict of every word's positions cost more than it saved."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.found: dict[str, list[int]] = {}
+
+    def get(self, word: str, default=None) -> list[int] | None:
+        if word not in self.found:
+            self.found[word] = _positions(self.words, word)
+        return self.found[word] or default
 
 
-def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: dict[str, list[int]]
+def _positions(seq: list[str], item: str) -> list[int]:
+    """All indices of item in seq (list.index scans in C)."""
+    out = []
+    i = -1
+    try:
+        while True:
+            i = seq.index(item, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
+
+
+def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: _WordPositions
                         ) -> list[tuple[tuple[int, int], int]]:
     """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
@@ -850,7 +909,7 @@ def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: dict[str, list[int]
 def _select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longest first, then the most trusted source."""
     order = sorted(cands, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source], c.start))
-    taken: set[int] = set()
+    taken = bytearray(max((c.end for c in cands), default=0))  # 1 where a chosen span covers the token
     chosen: list[Candidate] = []
     merged: dict[tuple[int, int], Candidate] = {}
     for cand in order:
@@ -862,16 +921,16 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
             if other.key is None:
                 other.key = cand.key
             continue
-        if any(i in taken for i in range(cand.start, cand.end)):
+        if any(taken[cand.start:cand.end]):
             continue
-        taken.update(range(cand.start, cand.end))
+        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         merged[span_key] = cand
         chosen.append(cand)
     return sorted(chosen, key=lambda c: c.start)
 
 
 @Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta", "doc._.kg_mentions"],
-                  requires=["doc.spans", "doc._.kg_abbreviations"], default_config={})
+                  requires=["doc._.kg_lexicon", "doc._.kg_shapes", "doc._.kg_abbreviations"], default_config={})
 def make_mentions(nlp: Language, name: str) -> "MentionChooser":
     return MentionChooser()
 
