@@ -193,15 +193,42 @@ def shape_type(text: str) -> str:
     return ""
 
 
-def _indices(t: TokenArrays, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
-    """Token indices whose lower-cased text (or, with attr="ORTH", text) is one of `words`, in order."""
-    seq = t.lowers if attr == "LOWER" else t.words
-    return [i for i, word in enumerate(seq) if word in words]
-
-
 _HEAD_WORDS = TASK_HEADS | METHOD_HEADS
 _TRIGGER_WORDS = NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)
 _INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
+_COMMA = frozenset({","})
+_CUE_WORDS = _HEAD_WORDS | _TRIGGER_WORDS | _INTRO_WORDS | _COMMA
+#: the lower-case words of the last doc seen by _cue_tokens, and its cue tokens
+_last_cue_tokens: list = [None, []]
+
+
+def _cue_tokens(t: TokenArrays) -> list[tuple[int, str]]:
+    """(index, lower-case text) of the doc's tokens that are one of _CUE_WORDS, in order.
+
+    The rules look up several of these word sets per doc; one pass over the tokens serves them all. The
+    result is kept for the doc last asked about (`is` on its list of lower-case words, held here, so
+    it cannot be another doc's).
+    """
+    if _last_cue_tokens[0] is not t.lowers:
+        _last_cue_tokens[:] = [t.lowers, [(i, w) for i, w in enumerate(t.lowers) if w in _CUE_WORDS]]
+    return _last_cue_tokens[1]
+
+
+def _cue_indices(t: TokenArrays, words: frozenset[str]) -> list[int]:
+    """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order."""
+    return [i for i, w in _cue_tokens(t) if w in words]
+
+
+def _positions(seq: list[str], item: str) -> list[int]:
+    """All indices of item in seq, in order (list.index scans in C)."""
+    out = []
+    i = -1
+    try:
+        while True:
+            i = seq.index(item, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -383,7 +410,7 @@ def lowercase_head_candidates(t: TokenArrays) -> list[Candidate]:
     """
     found = []
     words = t.words
-    for index in _indices(t, _HEAD_WORDS):
+    for index in _cue_indices(t, _HEAD_WORDS):
         if not words[index].islower():
             continue
         start = index
@@ -458,8 +485,8 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     "the resulting model, Crystal,", "X, a new benchmark"."""
     found = []
     words, lowers, n = t.words, t.lowers, len(t.words)
-    triggers = set(_indices(t, _TRIGGER_WORDS))
-    triggers.update(i - 1 for i in _indices(t, {","}, "ORTH") if i > 0)
+    triggers = set(_cue_indices(t, _TRIGGER_WORDS))
+    triggers.update(i - 1 for i in _cue_indices(t, _COMMA) if i > 0)
     for i in sorted(triggers):
         lower = lowers[i]
         if i + 1 >= n:
@@ -505,7 +532,7 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in _indices(t, {first, first.split("-")[0]}):
+    for index in sorted({i for word in {first, first.split("-")[0]} for i in _positions(t.lowers, word)}):
         for n in range(1, 5):
             if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
                 found.append(Candidate(index, index + n, "context", kind="named"))
@@ -523,7 +550,7 @@ def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for index in _indices(t, {words[0]}, "ORTH"):
+        for index in _positions(t.words, words[0]):
             if tuple(t.words[index:index + n]) == words \
                     and not any(j in taken for j in range(index, index + n)):
                 extra.append(Candidate(index, index + n, cand.source, label=cand.label, kind=cand.kind))
@@ -537,7 +564,7 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
     lowers, n = t.lowers, len(t.words)
-    for index in _indices(t, _INTRO_WORDS):
+    for index in _cue_indices(t, _INTRO_WORDS):
         sent_start, sent_end = t.sent_start[index], t.sent_end[index]
         words = lowers[max(sent_start, index - 6):index]
         lower = lowers[index]
@@ -877,18 +904,6 @@ class _WordPositions:
         if word not in self.found:
             self.found[word] = _positions(self.words, word)
         return self.found[word] or default
-
-
-def _positions(seq: list[str], item: str) -> list[int]:
-    """All indices of item in seq (list.index scans in C)."""
-    out = []
-    i = -1
-    try:
-        while True:
-            i = seq.index(item, i + 1)
-            out.append(i)
-    except ValueError:
-        return out
 
 
 def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: _WordPositions

@@ -63,9 +63,16 @@ def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bo
 
 def _mention(t: TokenArrays, doc_id: str, start: int, end: int, label: str, ent_id: str, source: str | None,
              introduced: bool) -> Mention:
-    """The Mention of tokens start:end (see span_to_mention)."""
-    return Mention(doc_id=doc_id, start=t.idx[start], end=t.end_char(end), text=t.span_text(start, end),
-                   label=label, sent_start=t.idx[t.sent_start[start]],
-                   sent_end=t.end_char(t.sent_end[start]),
-                   key=ent_id or None, source=source or ("lexicon" if ent_id else "shape"),
-                   introduced=introduced)
+    """The Mention of tokens start:end (see span_to_mention).
+
+    Offsets are read from the arrays inline and Mention's fields are passed in order: this runs for every
+    mention of every document, and keyword arguments and helper calls were most of its cost.
+    """
+    idx, words = t.idx, t.words
+    start_char = idx[start]
+    end_char = idx[end - 1] + len(words[end - 1])
+    sent_first, sent_last = t.sent_start[start], t.sent_end[start] - 1
+    # Mention(doc_id, start, end, text, label, sent_start, sent_end, key, source, introduced)
+    return Mention(doc_id, start_char, end_char, t.text[start_char:end_char], label, idx[sent_first],
+                   idx[sent_last] + len(words[sent_last]), ent_id or None,
+                   source or ("lexicon" if ent_id else "shape"), introduced)
