@@ -226,3 +226,29 @@ def test_extract_shape_candidates_are_name_shaped_tokens(nlp):
 
     doc = nlp.make_doc("Our K2 DIAMOND beats ChatGPT and Foo-7B on A100 GPUs.")
     assert shape_candidates(doc) == [(1, 3, "digit"), (2, 3, "caps"), (4, 5, "camel"), (6, 7, "digit")]
+
+
+def test_extract_sentence_starts_match_spacys_sentencizer():
+    """kg_sentences replaces spaCy's sentencizer: the same sentence starts and the same token arrays."""
+    import json
+    from pathlib import Path
+
+    import spacy
+
+    from kg.extract.tokenizer import customize_tokenizer
+    from kg.extract.tokens import token_arrays
+
+    texts = ["", ".", "...", "Hi", "(Hi.) ok", "!! ?", "A. B", "Done.  \n Next one?! (yes) ok.", "e.g. this. That"]
+    texts += [json.loads(line)["text"] for line in (Path(__file__).parent / "data" / "heldout_abstracts.jsonl")
+              .read_text(encoding="utf-8").splitlines() if line.strip()]
+    pipelines = []
+    for factory in ("sentencizer", "kg_sentences"):
+        pipeline = spacy.blank("en")
+        customize_tokenizer(pipeline)
+        pipeline.add_pipe(factory)
+        pipelines.append(pipeline)
+    for text in texts:
+        spacy_doc, kg_doc = (pipeline(text) for pipeline in pipelines)
+        assert [t.is_sent_start for t in kg_doc] == [t.is_sent_start for t in spacy_doc]
+        assert [s.start for s in kg_doc.sents] == [s.start for s in spacy_doc.sents]
+        assert token_arrays(kg_doc) == token_arrays(spacy_doc)

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 
@@ -312,6 +313,10 @@ def appositive_type(t: TokenArrays, start: int) -> str:
     return APPOSITIVE_HEADS.get(head, "")
 
 
+#: the words a CUE_BEFORE cue can end with, directly or before an article
+_CUE_BEFORE_LAST = frozenset(cue[-1] for cue in CUE_BEFORE) | {"the", "a", "an"}
+
+
 def context_type(t: TokenArrays, start: int, end: int) -> str:
     """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
     after = t.lowers[end:end + 4]
@@ -323,6 +328,8 @@ def context_type(t: TokenArrays, start: int, end: int) -> str:
             return CUE_NOUNS[first]
         if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
             return appositive_type(t, end + 2)
+    if start == 0 or t.lowers[start - 1] not in _CUE_BEFORE_LAST:
+        return ""  # no cue can end here (the loop below would find none; most names take this exit)
     for size in (3, 2, 1):
         if start - size < 0:
             continue
@@ -603,6 +610,7 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
     return introduced
 
 
+_start = attrgetter("start")  # sort key of candidates and mentions (in C, unlike a lambda)
 _NUMERIC_FORMATS = frozenset({"full", "half", "mixed", "single", "double", "low", "reduced", "lower", "higher",
                               "numerical", "arbitrary", "floating-point", "fp16", "bf16", "fp32", "int8", "int4",
                               "4-bit", "8-bit", "16-bit", "32-bit", "low-bit"})
@@ -695,10 +703,10 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
         cands.append(cand)
 
     chosen = _select(cands)
-    chosen = sorted(chosen + propagate(t, chosen), key=lambda c: c.start)
+    chosen = sorted(chosen + propagate(t, chosen), key=_start)
     for cand in chosen:
         _add_evidence(t, cand)
-    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=lambda c: c.start)
+    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=_start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
@@ -747,7 +755,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
             chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key or "",
                                                  cand.source if cand.source != "head" else "context",
                                                  group_intro and i == first))
-    return sorted(chosen_mentions, key=lambda m: m.start)
+    return sorted(chosen_mentions, key=_start)
 
 
 def _is_project(t: TokenArrays, end: int) -> bool:
@@ -809,7 +817,7 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
     # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
     chains: list[list[Candidate]] = []
     closed: list[bool] = []
-    for cand in sorted(chosen, key=lambda c: c.start):
+    for cand in sorted(chosen, key=_start):
         if chains and not closed[-1] and _separator(t, chains[-1][-1].end, cand.start):
             chains[-1].append(cand)
             closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
@@ -941,7 +949,7 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
         taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         merged[span_key] = cand
         chosen.append(cand)
-    return sorted(chosen, key=lambda c: c.start)
+    return sorted(chosen, key=_start)
 
 
 @Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta", "doc._.kg_mentions"],
