@@ -341,9 +341,20 @@ def context_type(t: TokenArrays, start: int, end: int) -> str:
     return ""
 
 
+# word tests the name extensions make on most candidates, cached per word like shape_kind
 @lru_cache(maxsize=1 << 16)
 def _has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_size(word: str) -> bool:
+    return SIZE_TOKEN.match(word) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_data_version(word: str) -> bool:
+    return DATA_VERSION_TOKEN.match(word) is not None
 
 
 def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
@@ -352,7 +363,7 @@ def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     has_digit = any(map(_has_digit, words[start:end]))
     while end < n and end - start < 5:
         text = words[end]
-        if SIZE_TOKEN.match(text) or (words[end - 1][-1:].isalpha() and not has_digit
+        if _is_size(text) or (words[end - 1][-1:].isalpha() and not has_digit
                                       and VERSION_TOKEN.match(text) and len(text) <= 4
                                       and not (end + 1 < n and t.lowers[end + 1] in
                                                ("%", "times", "percent", "points", "tokens", "billion"))):
@@ -372,7 +383,7 @@ def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
 def extend_version(t: TokenArrays, start: int, end: int) -> int:
     """End of a dataset or tool name followed by its version, edition or year: "SQuAD v1.1", "The Stack v2",
     "Common Voice 11.0", "i2b2 2010". A bare decimal or year is not taken before "%" or a unit."""
-    if end < len(t.words) and DATA_VERSION_TOKEN.match(t.words[end]):
+    if end < len(t.words) and _is_data_version(t.words[end]):
         after = t.lowers[end + 1] if end + 1 < len(t.lowers) else ""
         if t.words[end][:1] in "vV" or after not in ("%", "points", "times", "percent", "tokens", "billion",
                                                       "million", "hours", "k", "m", "b", "x"):
@@ -575,7 +586,7 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
         sent_start, sent_end = t.sent_start[index], t.sent_end[index]
         words = lowers[max(sent_start, index - 6):index]
         lower = lowers[index]
-        if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
+        if lower in NAMING_WORDS or (lower in INTRO_VERBS and not INTRO_SUBJECTS.isdisjoint(words)):
             # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
             k = bisect_right(starts, index)
             for start in starts[k:k + 1]:
@@ -726,7 +737,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
                 votes[label] += weight
         lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
         # a name the lexicon already knows is prior work, not what this paper introduces
-        group_intro = lexicon_member is None and any(i in introduced for i in members) \
+        group_intro = lexicon_member is None and not introduced.isdisjoint(members) \
             and not any(chosen[i].source == "shape" and family_prefix(texts[i]) for i in members)
         if lexicon_member is not None:
             label = lexicon_member.label
@@ -775,7 +786,7 @@ def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
     if cue and not (cue == "Dataset" and cand.source == "head" and cand.label == "Task"):
         # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
         cand.add(cue, EVIDENCE_WEIGHT["context"])
-    if cand.kind == "metric" or METRIC_AT_SHAPE.match(text):
+    if cand.kind == "metric" or "@" in text and METRIC_AT_SHAPE.match(text):
         cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
     elif cand.source == "shape" and cand.kind != "caps":
         if family_prefix(text):
