@@ -210,3 +210,45 @@ def test_extract_repeated_abbreviation_definitions_stay_linear(nlp):
     finally:
         components.Candidate = original
     assert len(calls) < 20 * 400  # quadratic growth would make 400 * 400 = 160,000
+
+
+def test_extract_mention_rows_match_the_ents(nlp):
+    """doc_to_extraction reads doc._.kg_mentions instead of doc.ents: both must hold the same mentions."""
+    doc = nlp("We present Foo-7B, a new model. It beats GPT-4 and LLaMA 65B on MMLU, the K2 DIAMOND benchmark.")
+    rows = doc._.kg_mentions
+    assert [(m.start, m.end, m.label, m.key) for m in rows] == \
+        [(ent.start, ent.end, ent.label_, ent.ent_id_) for ent in doc.ents]
+    assert {(m.start, m.end): (m.source, m.introduced) for m in rows} == doc._.kg_mention_meta
+
+
+def test_extract_shape_candidates_are_name_shaped_tokens(nlp):
+    from kg.extract.components import shape_candidates
+
+    doc = nlp.make_doc("Our K2 DIAMOND beats ChatGPT and Foo-7B on A100 GPUs.")
+    assert shape_candidates(doc) == [(1, 3, "digit"), (2, 3, "caps"), (4, 5, "camel"), (6, 7, "digit")]
+
+
+def test_extract_sentence_starts_match_spacys_sentencizer():
+    """kg_sentences replaces spaCy's sentencizer: the same sentence starts and the same token arrays."""
+    import json
+    from pathlib import Path
+
+    import spacy
+
+    from kg.extract.tokenizer import customize_tokenizer
+    from kg.extract.tokens import token_arrays
+
+    texts = ["", ".", "...", "Hi", "(Hi.) ok", "!! ?", "A. B", "Done.  \n Next one?! (yes) ok.", "e.g. this. That"]
+    texts += [json.loads(line)["text"] for line in (Path(__file__).parent / "data" / "heldout_abstracts.jsonl")
+              .read_text(encoding="utf-8").splitlines() if line.strip()]
+    pipelines = []
+    for factory in ("sentencizer", "kg_sentences"):
+        pipeline = spacy.blank("en")
+        customize_tokenizer(pipeline)
+        pipeline.add_pipe(factory)
+        pipelines.append(pipeline)
+    for text in texts:
+        spacy_doc, kg_doc = (pipeline(text) for pipeline in pipelines)
+        assert [t.is_sent_start for t in kg_doc] == [t.is_sent_start for t in spacy_doc]
+        assert [s.start for s in kg_doc.sents] == [s.start for s in spacy_doc.sents]
+        assert token_arrays(kg_doc) == token_arrays(spacy_doc)

@@ -1,20 +1,24 @@
 """spaCy components of kg: name-shape candidates, and the choice and typing of final mentions.
 
-Candidates come from three places: the lexicon rulers (doc.spans["kg_candidates"]), name shapes
-(doc.spans["kg_shapes"], this module) and abbreviation definitions (doc._.kg_abbreviations). The
+Candidates come from three places: the lexicon matches (doc._.kg_lexicon, this module), name shapes
+(doc._.kg_shapes, this module) and abbreviation definitions (doc._.kg_abbreviations). The
 "kg_mentions" component picks non-overlapping spans, types each name from all its evidence in the
 document (lexicon > context cue > abbreviation head > shape), drops names with no evidence of being an
-entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_mention_meta.
+entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_mention_meta and doc._.kg_mentions.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from ..normalize import name_key
@@ -26,16 +30,53 @@ from .patterns import (
     VARIANT_WORDS, VERSION_TOKEN, WEAK_HEADS,
 )
 
-CANDIDATES_KEY = "kg_candidates"
-SHAPES_KEY = "kg_shapes"
 #: How strongly each kind of evidence types a name (mirrors resolve.SOURCE_WEIGHT).
 EVIDENCE_WEIGHT = {"lexicon": 3.0, "context": 2.0, "abbreviation": 1.0, "shape": 1.0, "head": 1.0}
 SOURCE_PRIORITY = {"lexicon": 0, "context": 1, "abbreviation": 2, "head": 3, "shape": 4}
 
 if not Doc.has_extension("kg_mention_meta"):
     Doc.set_extension("kg_mention_meta", default=None)
+if not Doc.has_extension("kg_lexicon"):
+    Doc.set_extension("kg_lexicon", default=())
+if not Doc.has_extension("kg_shapes"):
+    Doc.set_extension("kg_shapes", default=())
+if not Doc.has_extension("kg_mentions"):
+    Doc.set_extension("kg_mentions", default=None)
 if not Doc.has_extension("kg_title"):
     Doc.set_extension("kg_title", default=None)
+
+
+# --- lexicon ---------------------------------------------------------------------------------
+class LexiconMatches(SpanRuler):
+    """A SpanRuler (phrase patterns {"label", "pattern", "id"}) that appends its matches to
+    doc._.kg_lexicon as (start, end, label, id) tuples instead of Spans in doc.spans.
+
+    The tuples are the Spans span_ruler would add to its spans key (with overwrite=False), in the
+    same order: each ruler's matches deduplicated and sorted like Spans (by offsets, then the hashes of
+    label and id), after those of the rulers before it. Making, hashing and sorting a Span per match,
+    then a Span again per read, cost more than the matching.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._require_patterns()
+        matches = self.phrase_matcher(doc)
+        if len(self.matcher):
+            matches = [*self.matcher(doc), *matches]
+        strings = doc.vocab.strings
+        found = set()
+        for match_id, start, end in matches:
+            if start != end:
+                info = self._match_label_id_map[match_id]
+                label, span_id = info["label"], info["id"]
+                found.add((start, end, strings.add(label), strings.add(span_id) if span_id else 0, label, span_id))
+        doc._.kg_lexicon = [*doc._.kg_lexicon, *((start, end, label, span_id)
+                                                 for start, end, _, _, label, span_id in sorted(found))]
+        return doc
+
+
+@Language.factory("kg_lexicon_matches", assigns=["doc._.kg_lexicon"], default_config={"phrase_matcher_attr": None})
+def make_lexicon_matches(nlp: Language, name: str, phrase_matcher_attr: str | None) -> LexiconMatches:
+    return LexiconMatches(nlp, name, phrase_matcher_attr=phrase_matcher_attr)
 
 
 # --- shapes ----------------------------------------------------------------------------------
@@ -68,32 +109,53 @@ def shape_kind(text: str) -> str | None:
     return None
 
 
-def shape_candidates(doc: Doc) -> list[Span]:
-    """Tokens shaped like names; the label is the shape kind, typed later from evidence."""
+@lru_cache(maxsize=1 << 16)
+def _shape_mark(text: str) -> str | None:
+    """shape_kind(text), or "code" for a letter-digit code that may start a two-word name ("K2"), else None."""
+    kind = shape_kind(text)
+    if kind is None and len(text) == 2 and text[0].isupper() and text[1].isdigit():
+        return "code"
+    return kind
+
+
+def _is_release_name(word: str) -> bool:
+    """An all-capital release name after a letter-digit code: "DIAMOND" in "K2 DIAMOND"."""
+    return len(word) >= 4 and word.isalpha() and word.isupper() and word.lower() not in NOT_NAMES
+
+
+def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, shape kind) of the tokens shaped like names, in token order; typed later from evidence.
+
+    One cached lookup per token and a tuple per hit: a Span per hit cost more than finding them.
+    """
     words = token_arrays(doc).words
-    spans = [Span(doc, i, i + 1, label=kind) for i, word in enumerate(words) if (kind := shape_kind(word)) is not None]
-    # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
-    spans.extend(Span(doc, i, i + 2, label="digit") for i, word in enumerate(words[:-1])
-                 if len(word) == 2 and word[0].isupper() and word[1].isdigit() and len(words[i + 1]) >= 4
-                 and words[i + 1].isalpha() and words[i + 1].isupper() and words[i + 1].lower() not in NOT_NAMES)
-    return sorted(spans, key=lambda span: (span.start, span.end))
+    marks = list(map(_shape_mark, words))
+    found = []
+    last = len(words) - 1
+    for i, mark in [(i, mark) for i, mark in enumerate(marks) if mark is not None]:
+        if mark != "code":
+            found.append((i, i + 1, mark))
+        # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
+        elif i < last and _is_release_name(words[i + 1]):
+            found.append((i, i + 2, "digit"))
+    return found
 
 
-@Language.factory("kg_shapes", assigns=["doc.spans"], default_config={})
+@Language.factory("kg_shapes", assigns=["doc._.kg_shapes"], default_config={})
 def make_shapes(nlp: Language, name: str) -> "ShapeCandidates":
     return ShapeCandidates()
 
 
 class ShapeCandidates:
-    """Puts name-shaped tokens in doc.spans[SHAPES_KEY]."""
+    """Puts (start, end, kind) of the name-shaped tokens in doc._.kg_shapes."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[SHAPES_KEY] = shape_candidates(doc)
+        doc._.kg_shapes = shape_candidates(doc)
         return doc
 
 
 # --- candidates and evidence -------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     start: int
     end: int
@@ -132,15 +194,42 @@ def shape_type(text: str) -> str:
     return ""
 
 
-def _indices(t: TokenArrays, words: frozenset[str] | set[str], attr: str = "LOWER") -> list[int]:
-    """Token indices whose lower-cased text (or, with attr="ORTH", text) is one of `words`, in order."""
-    seq = t.lowers if attr == "LOWER" else t.words
-    return [i for i, word in enumerate(seq) if word in words]
-
-
 _HEAD_WORDS = TASK_HEADS | METHOD_HEADS
 _TRIGGER_WORDS = NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)
 _INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
+_COMMA = frozenset({","})
+_CUE_WORDS = _HEAD_WORDS | _TRIGGER_WORDS | _INTRO_WORDS | _COMMA
+#: the lower-case words of the last doc seen by _cue_tokens, and its cue tokens
+_last_cue_tokens: list = [None, []]
+
+
+def _cue_tokens(t: TokenArrays) -> list[tuple[int, str]]:
+    """(index, lower-case text) of the doc's tokens that are one of _CUE_WORDS, in order.
+
+    The rules look up several of these word sets per doc; one pass over the tokens serves them all. The
+    result is kept for the doc last asked about (`is` on its list of lower-case words, held here, so
+    it cannot be another doc's).
+    """
+    if _last_cue_tokens[0] is not t.lowers:
+        _last_cue_tokens[:] = [t.lowers, [(i, w) for i, w in enumerate(t.lowers) if w in _CUE_WORDS]]
+    return _last_cue_tokens[1]
+
+
+def _cue_indices(t: TokenArrays, words: frozenset[str]) -> list[int]:
+    """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order."""
+    return [i for i, w in _cue_tokens(t) if w in words]
+
+
+def _positions(seq: list[str], item: str) -> list[int]:
+    """All indices of item in seq, in order (list.index scans in C)."""
+    out = []
+    i = -1
+    try:
+        while True:
+            i = seq.index(item, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -224,6 +313,10 @@ def appositive_type(t: TokenArrays, start: int) -> str:
     return APPOSITIVE_HEADS.get(head, "")
 
 
+#: the words a CUE_BEFORE cue can end with, directly or before an article
+_CUE_BEFORE_LAST = frozenset(cue[-1] for cue in CUE_BEFORE) | {"the", "a", "an"}
+
+
 def context_type(t: TokenArrays, start: int, end: int) -> str:
     """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
     after = t.lowers[end:end + 4]
@@ -235,6 +328,8 @@ def context_type(t: TokenArrays, start: int, end: int) -> str:
             return CUE_NOUNS[first]
         if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
             return appositive_type(t, end + 2)
+    if start == 0 or t.lowers[start - 1] not in _CUE_BEFORE_LAST:
+        return ""  # no cue can end here (the loop below would find none; most names take this exit)
     for size in (3, 2, 1):
         if start - size < 0:
             continue
@@ -246,13 +341,29 @@ def context_type(t: TokenArrays, start: int, end: int) -> str:
     return ""
 
 
+# word tests the name extensions make on most candidates, cached per word like shape_kind
+@lru_cache(maxsize=1 << 16)
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_size(word: str) -> bool:
+    return SIZE_TOKEN.match(word) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_data_version(word: str) -> bool:
+    return DATA_VERSION_TOKEN.match(word) is not None
+
+
 def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     """End of a model name followed by a version, size or variant: "Llama 2 70B", "Mistral 7B Instruct"."""
     words, n = t.words, len(t.words)
-    has_digit = any(c.isdigit() for c in t.span_text(start, end))
+    has_digit = any(map(_has_digit, words[start:end]))
     while end < n and end - start < 5:
         text = words[end]
-        if SIZE_TOKEN.match(text) or (words[end - 1][-1:].isalpha() and not has_digit
+        if _is_size(text) or (words[end - 1][-1:].isalpha() and not has_digit
                                       and VERSION_TOKEN.match(text) and len(text) <= 4
                                       and not (end + 1 < n and t.lowers[end + 1] in
                                                ("%", "times", "percent", "points", "tokens", "billion"))):
@@ -272,7 +383,7 @@ def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
 def extend_version(t: TokenArrays, start: int, end: int) -> int:
     """End of a dataset or tool name followed by its version, edition or year: "SQuAD v1.1", "The Stack v2",
     "Common Voice 11.0", "i2b2 2010". A bare decimal or year is not taken before "%" or a unit."""
-    if end < len(t.words) and DATA_VERSION_TOKEN.match(t.words[end]):
+    if end < len(t.words) and _is_data_version(t.words[end]):
         after = t.lowers[end + 1] if end + 1 < len(t.lowers) else ""
         if t.words[end][:1] in "vV" or after not in ("%", "points", "times", "percent", "tokens", "billion",
                                                       "million", "hours", "k", "m", "b", "x"):
@@ -317,7 +428,7 @@ def lowercase_head_candidates(t: TokenArrays) -> list[Candidate]:
     """
     found = []
     words = t.words
-    for index in _indices(t, _HEAD_WORDS):
+    for index in _cue_indices(t, _HEAD_WORDS):
         if not words[index].islower():
             continue
         start = index
@@ -392,8 +503,8 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     "the resulting model, Crystal,", "X, a new benchmark"."""
     found = []
     words, lowers, n = t.words, t.lowers, len(t.words)
-    triggers = set(_indices(t, _TRIGGER_WORDS))
-    triggers.update(i - 1 for i in _indices(t, {","}, "ORTH") if i > 0)
+    triggers = set(_cue_indices(t, _TRIGGER_WORDS))
+    triggers.update(i - 1 for i in _cue_indices(t, _COMMA) if i > 0)
     for i in sorted(triggers):
         lower = lowers[i]
         if i + 1 >= n:
@@ -405,8 +516,8 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
         elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
               and i >= 1 and lowers[i - 1] in OWN_WORDS):
             found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
-        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS and _intro_sentence(t, i)
-              and _is_name_token(t, i + 2) and not _is_name_token(t, i)
+        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS
+              and _is_name_token(t, i + 2) and not _is_name_token(t, i) and _intro_sentence(t, i)
               and _name_end(t, i + 2) < n and words[_name_end(t, i + 2)] in (",", "and", "(", ".", "designed", "that",
                                                                           "which", "trained", "built")):
             # "we introduce a pretrained small scorer, Cappy, designed to ..."
@@ -439,7 +550,7 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in _indices(t, {first, first.split("-")[0]}):
+    for index in sorted({i for word in {first, first.split("-")[0]} for i in _positions(t.lowers, word)}):
         for n in range(1, 5):
             if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
                 found.append(Candidate(index, index + n, "context", kind="named"))
@@ -457,7 +568,7 @@ def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for index in _indices(t, {words[0]}, "ORTH"):
+        for index in _positions(t.words, words[0]):
             if tuple(t.words[index:index + n]) == words \
                     and not any(j in taken for j in range(index, index + n)):
                 extra.append(Candidate(index, index + n, cand.source, label=cand.label, kind=cand.kind))
@@ -471,14 +582,15 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
     lowers, n = t.lowers, len(t.words)
-    for index in _indices(t, _INTRO_WORDS):
+    for index in _cue_indices(t, _INTRO_WORDS):
         sent_start, sent_end = t.sent_start[index], t.sent_end[index]
         words = lowers[max(sent_start, index - 6):index]
         lower = lowers[index]
-        if lower in NAMING_WORDS or (lower in INTRO_VERBS and any(w in INTRO_SUBJECTS for w in words)):
+        if lower in NAMING_WORDS or (lower in INTRO_VERBS and not INTRO_SUBJECTS.isdisjoint(words)):
             # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
-            for start in starts:
-                if index < start <= min(index + 12, sent_end - 1):
+            k = bisect_right(starts, index)
+            for start in starts[k:k + 1]:
+                if start <= min(index + 12, sent_end - 1):
                     first = by_start[start]
                     introduced.add(first)
                     while first + 1 < len(spans) and spans[first + 1].start == spans[first].end + 1 \
@@ -489,8 +601,9 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
                     break
         if lower in OWN_WORDS:
             # "our X", "our proposed X", "the resulting model, X"
-            for start in starts:
-                if index < start <= index + 3 and start < sent_end:
+            k = bisect_right(starts, index)
+            for start in starts[k:k + 1]:
+                if start <= index + 3 and start < sent_end:
                     between = lowers[index + 1:start]
                     if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
                         introduced.add(by_start[start])
@@ -508,23 +621,47 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
     return introduced
 
 
+_start = attrgetter("start")  # sort key of candidates and mentions (in C, unlike a lambda)
 _NUMERIC_FORMATS = frozenset({"full", "half", "mixed", "single", "double", "low", "reduced", "lower", "higher",
                               "numerical", "arbitrary", "floating-point", "fp16", "bf16", "fp32", "int8", "int4",
                               "4-bit", "8-bit", "16-bit", "32-bit", "low-bit"})
 
 
+class ChosenMention(NamedTuple):
+    """A final mention as plain data (what doc.ents and doc._.kg_mention_meta hold, without Spans)."""
+
+    start: int  # token offsets
+    end: int
+    label: str
+    key: str  # the lexicon's canonical name, or ""
+    source: str
+    introduced: bool
+
+
 def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
-    """Final typed mentions of a doc and, for each, (source, introduced)."""
+    """Final typed mentions of a doc as entity Spans and, for each, (source, introduced)."""
+    chosen = choose_mention_rows(doc, title=title)
+    return _ent_spans(doc, chosen), _mention_meta(chosen)
+
+
+def _ent_spans(doc: Doc, chosen: list[ChosenMention]) -> list[Span]:
+    return [Span(doc, m.start, m.end, label=m.label, span_id=m.key) for m in chosen]
+
+
+def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
+    return {(m.start, m.end): (m.source, m.introduced) for m in chosen}
+
+
+def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
+    """Final typed mentions of a doc, in token order."""
     t = token_arrays(doc)
     cands: list[Candidate] = []
-    for span in doc.spans.get(CANDIDATES_KEY, []):
-        start, end = span.start, span.end
+    for start, end, label, span_id in doc._.kg_lexicon:
         if t.span_text(start, end).lower() in GENERIC_PHRASES:
             continue
-        label = span.label_
         if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
             continue  # "full precision", "mixed precision": a number format, not the metric
-        cand = Candidate(start, end, "lexicon", label=label, key=span.id_ or None, kind="lexicon")
+        cand = Candidate(start, end, "lexicon", label=label, key=span_id or None, kind="lexicon")
         if label == "Model":
             cand.end = extend_model_name(t, start, end)
         elif label in ("Dataset", "Method"):
@@ -532,15 +669,14 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
             cand.key = None
         cands.append(cand)
-    for span in doc.spans.get(SHAPES_KEY, []):
-        kind = span.label_
-        end = extend_model_name(t, span.start, span.end) if kind in ("digit", "camel") else span.end
-        if end == span.end and kind in ("caps", "camel", "digit"):
-            end = extend_version(t, span.start, end)
-        cands.append(Candidate(span.start, end, "shape", kind=kind))
+    for start, shape_end, kind in doc._.kg_shapes:
+        end = extend_model_name(t, start, shape_end) if kind in ("digit", "camel") else shape_end
+        if end == shape_end and kind in ("caps", "camel", "digit"):
+            end = extend_version(t, start, end)
+        cands.append(Candidate(start, end, "shape", kind=kind))
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    positions = _word_positions(t)
+    positions = _WordPositions(t.words)
     shorts_done: set[tuple[str, str]] = set()
     for (long_start, long_end), short_index in _abbreviation_spans(doc, t, positions):
         long_text = t.span_text(long_start, long_end)
@@ -578,10 +714,10 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         cands.append(cand)
 
     chosen = _select(cands)
-    chosen = sorted(chosen + propagate(t, chosen), key=lambda c: c.start)
+    chosen = sorted(chosen + propagate(t, chosen), key=_start)
     for cand in chosen:
         _add_evidence(t, cand)
-    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=lambda c: c.start)
+    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=_start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
@@ -593,8 +729,7 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
         groups[group_of.get(key, key)].append(i)
     introduced = _intro_flags(t, chosen, title)
 
-    ents: list[Span] = []
-    meta: dict[tuple[int, int], tuple[str, bool]] = {}
+    chosen_mentions: list[ChosenMention] = []
     for members in groups.values():
         votes: dict[str, float] = defaultdict(float)
         for i in members:
@@ -602,7 +737,7 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
                 votes[label] += weight
         lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
         # a name the lexicon already knows is prior work, not what this paper introduces
-        group_intro = lexicon_member is None and any(i in introduced for i in members) \
+        group_intro = lexicon_member is None and not introduced.isdisjoint(members) \
             and not any(chosen[i].source == "shape" and family_prefix(texts[i]) for i in members)
         if lexicon_member is not None:
             label = lexicon_member.label
@@ -628,10 +763,10 @@ def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], 
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
             # as written ("summarization", not "text summarization")
             key = cand.key if cand.key and _name_key(cand.key) in surfaces else None
-            ents.append(Span(doc, cand.start, cand.end, label=label, span_id=key or ""))
-            meta[(cand.start, cand.end)] = (cand.source if cand.source != "head" else "context",
-                                            group_intro and i == first)
-    return sorted(ents, key=lambda s: s.start), meta
+            chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key or "",
+                                                 cand.source if cand.source != "head" else "context",
+                                                 group_intro and i == first))
+    return sorted(chosen_mentions, key=_start)
 
 
 def _is_project(t: TokenArrays, end: int) -> bool:
@@ -651,7 +786,7 @@ def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
     if cue and not (cue == "Dataset" and cand.source == "head" and cand.label == "Task"):
         # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
         cand.add(cue, EVIDENCE_WEIGHT["context"])
-    if cand.kind == "metric" or METRIC_AT_SHAPE.match(text):
+    if cand.kind == "metric" or "@" in text and METRIC_AT_SHAPE.match(text):
         cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
     elif cand.source == "shape" and cand.kind != "caps":
         if family_prefix(text):
@@ -693,7 +828,7 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
     # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
     chains: list[list[Candidate]] = []
     closed: list[bool] = []
-    for cand in sorted(chosen, key=lambda c: c.start):
+    for cand in sorted(chosen, key=_start):
         if chains and not closed[-1] and _separator(t, chains[-1][-1].end, cand.start):
             chains[-1].append(cand)
             closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
@@ -776,15 +911,21 @@ def _is_list_name(t: TokenArrays, i: int) -> bool:
     return _is_name_token(t, i) or bool(re.match(r"^[a-z]+[-_][a-z0-9-]+$", word) and any(c.isdigit() or c == "-" for c in word) and word.count("-") >= 1 and len(word) >= 6 and not word.endswith(("-based", "-like")))
 
 
-def _word_positions(t: TokenArrays) -> dict[str, list[int]]:
-    """Token indices of each word (exact text), built once per doc."""
-    positions: dict[str, list[int]] = {}
-    for index, word in enumerate(t.words):
-        positions.setdefault(word, []).append(index)
-    return positions
+class _WordPositions:
+    """Token indices of a word (exact text), looked up on demand and kept: most docs ask for none or a few
+    words, so a dict of every word's positions cost more than it saved."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.found: dict[str, list[int]] = {}
+
+    def get(self, word: str, default=None) -> list[int] | None:
+        if word not in self.found:
+            self.found[word] = _positions(self.words, word)
+        return self.found[word] or default
 
 
-def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: dict[str, list[int]]
+def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: _WordPositions
                         ) -> list[tuple[tuple[int, int], int]]:
     """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
@@ -802,7 +943,7 @@ def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: dict[str, list[int]
 def _select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longest first, then the most trusted source."""
     order = sorted(cands, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source], c.start))
-    taken: set[int] = set()
+    taken = bytearray(max((c.end for c in cands), default=0))  # 1 where a chosen span covers the token
     chosen: list[Candidate] = []
     merged: dict[tuple[int, int], Candidate] = {}
     for cand in order:
@@ -814,25 +955,28 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
             if other.key is None:
                 other.key = cand.key
             continue
-        if any(i in taken for i in range(cand.start, cand.end)):
+        if any(taken[cand.start:cand.end]):
             continue
-        taken.update(range(cand.start, cand.end))
+        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         merged[span_key] = cand
         chosen.append(cand)
-    return sorted(chosen, key=lambda c: c.start)
+    return sorted(chosen, key=_start)
 
 
-@Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta"],
-                  requires=["doc.spans", "doc._.kg_abbreviations"], default_config={})
+@Language.factory("kg_mentions", assigns=["doc.ents", "doc._.kg_mention_meta", "doc._.kg_mentions"],
+                  requires=["doc._.kg_lexicon", "doc._.kg_shapes", "doc._.kg_abbreviations"], default_config={})
 def make_mentions(nlp: Language, name: str) -> "MentionChooser":
     return MentionChooser()
 
 
 class MentionChooser:
-    """Chooses and types the final mentions (see choose_mentions)."""
+    """Chooses and types the final mentions (see choose_mentions): sets doc.ents, doc._.kg_mention_meta
+    and doc._.kg_mentions (the same mentions as ChosenMention tuples, which doc_to_extraction reads)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        ents, meta = choose_mentions(doc, title=doc._.kg_title)
-        doc.ents = ents
-        doc._.kg_mention_meta = meta
+        chosen = choose_mention_rows(doc, title=doc._.kg_title)
+        # set_ents with the Spans directly: the doc.ents setter would rebuild every Span once more
+        doc.set_ents(_ent_spans(doc, chosen), default="outside")
+        doc._.kg_mention_meta = _mention_meta(chosen)
+        doc._.kg_mentions = chosen
         return doc

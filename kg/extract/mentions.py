@@ -31,10 +31,15 @@ def _make_doc(nlp: Language, document: Document) -> Doc:
 
 def doc_to_extraction(doc: Doc, document: Document) -> DocExtraction:
     """Plain data from a processed Doc."""
-    meta = doc._.kg_mention_meta or {}
     t = token_arrays(doc)
-    by_tokens = {(ent.start, ent.end): span_to_mention(ent, document.id, *meta.get((ent.start, ent.end), ()), tokens=t)
-                 for ent in doc.ents}
+    chosen = doc._.kg_mentions
+    if chosen is not None:  # kg_mentions' own rows: the same as doc.ents, without making a Span per mention
+        by_tokens = {(m.start, m.end): _mention(t, document.id, m.start, m.end, m.label, m.key, m.source,
+                                                m.introduced) for m in chosen}
+    else:
+        meta = doc._.kg_mention_meta or {}
+        by_tokens = {(ent.start, ent.end): span_to_mention(ent, document.id, *meta.get((ent.start, ent.end), ()),
+                                                           tokens=t) for ent in doc.ents}
     mentions = {(m.start, m.end): m for m in by_tokens.values()}
     relations = tuple(
         RelationMention(head=by_tokens.get((head.start, head.end)) or span_to_mention(head, document.id, tokens=t),
@@ -53,10 +58,21 @@ def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bo
     token arrays instead of scanning the doc per span.
     """
     t = tokens if tokens is not None else token_arrays(span.doc)
-    start, end = span.start, span.end
-    ent_id = span.ent_id_
-    return Mention(doc_id=doc_id, start=t.idx[start], end=t.end_char(end), text=t.span_text(start, end),
-                   label=span.label_, sent_start=t.idx[t.sent_start[start]],
-                   sent_end=t.end_char(t.sent_end[start]),
-                   key=ent_id or None, source=source or ("lexicon" if ent_id else "shape"),
-                   introduced=introduced)
+    return _mention(t, doc_id, span.start, span.end, span.label_, span.ent_id_, source, introduced)
+
+
+def _mention(t: TokenArrays, doc_id: str, start: int, end: int, label: str, ent_id: str, source: str | None,
+             introduced: bool) -> Mention:
+    """The Mention of tokens start:end (see span_to_mention).
+
+    Offsets are read from the arrays inline and Mention's fields are passed in order: this runs for every
+    mention of every document, and keyword arguments and helper calls were most of its cost.
+    """
+    idx, words = t.idx, t.words
+    start_char = idx[start]
+    end_char = idx[end - 1] + len(words[end - 1])
+    sent_first, sent_last = t.sent_start[start], t.sent_end[start] - 1
+    # Mention(doc_id, start, end, text, label, sent_start, sent_end, key, source, introduced)
+    return Mention(doc_id, start_char, end_char, t.text[start_char:end_char], label, idx[sent_first],
+                   idx[sent_last] + len(words[sent_last]), ent_id or None,
+                   source or ("lexicon" if ent_id else "shape"), introduced)

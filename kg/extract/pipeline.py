@@ -9,7 +9,7 @@ from spacy.language import Language
 from . import abbreviations as _abbreviations  # noqa: F401  (registers the factory)
 from . import components as _components  # noqa: F401
 from . import relations as _relations  # noqa: F401
-from .components import CANDIDATES_KEY
+from . import tokens as _tokens  # noqa: F401
 from .lexicon import load_patterns, split_by_case
 from .tokenizer import customize_tokenizer
 
@@ -22,12 +22,10 @@ def build_nlp(*, lexicon: str | Path | None = None) -> Language:
     """
     nlp = spacy.blank("en")
     customize_tokenizer(nlp)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_sentences")  # spaCy's sentencizer rule, and the token arrays made once
     caseless, cased = split_by_case(load_patterns(lexicon))
     for name, attr, patterns in (("kg_lexicon", "LOWER", caseless), ("kg_lexicon_cased", "ORTH", cased)):
-        ruler = nlp.add_pipe("span_ruler", name=name,
-                             config={"spans_key": CANDIDATES_KEY, "phrase_matcher_attr": attr,
-                                     "annotate_ents": False, "overwrite": False})
+        ruler = nlp.add_pipe("kg_lexicon_matches", name=name, config={"phrase_matcher_attr": attr})
         ruler.add_patterns(patterns)
     nlp.add_pipe("kg_shapes")
     nlp.add_pipe("kg_abbreviations")

@@ -8,9 +8,14 @@ Python objects except the strings themselves.
 """
 from __future__ import annotations
 
+from itertools import compress
 from typing import NamedTuple
 
+import numpy
+
 from spacy.attrs import IDX, IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 if not Doc.has_extension("kg_tokens"):
@@ -44,14 +49,13 @@ class TokenArrays(NamedTuple):
 
 
 def _strings(doc: Doc, hashes: list[int]) -> list[str]:
-    get = _STRINGS.get
-    out = [get(h) for h in hashes]
+    out = list(map(_STRINGS.get, hashes))  # map with a C method: faster than a comprehension
     if None in out:
         strings = doc.vocab.strings
         for h in hashes:
             if h not in _STRINGS:
                 _STRINGS[h] = strings[h]
-        out = [_STRINGS[h] for h in hashes]
+        out = list(map(_STRINGS.__getitem__, hashes))
     return out
 
 
@@ -65,22 +69,86 @@ def token_arrays(doc: Doc) -> TokenArrays:
     n = len(doc)
     if cached is not None and len(cached.words) == n:
         return cached
-    if n:
-        orth, lower, punct, starts, idx, space = doc.to_array([ORTH, LOWER, IS_PUNCT, SENT_START, IDX, SPACY]).T.tolist()
-    else:
-        orth = lower = punct = starts = idx = space = []
-    words = _strings(doc, orth)
+    columns = doc.to_array(_COLUMNS).T.tolist() if n else [[]] * len(_COLUMNS)
+    arrays = _token_arrays(doc, columns, has_sentences=bool(n) and doc.has_annotation("SENT_START"))
+    doc._.kg_tokens = arrays
+    return arrays
+
+
+_COLUMNS = [ORTH, LOWER, IS_PUNCT, SENT_START, IDX, SPACY]
+
+
+def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words: list[str] | None = None
+                  ) -> TokenArrays:
+    """TokenArrays from the doc's _COLUMNS as lists (and its words, when they are known already)."""
+    orth, lower, punct, starts, idx, space = columns
+    n = len(orth)
+    words = _strings(doc, orth) if words is None else words
     lowers = _strings(doc, lower)
     is_sent_start = [s == 1 for s in starts]
     sent_start = [0] * n
     sent_end = [n] * n
-    if n and doc.has_annotation("SENT_START"):
-        bounds = [0] + [i for i in range(1, n) if is_sent_start[i]] + [n]
+    if has_sentences:
+        bounds = [0, *compress(range(1, n), is_sent_start[1:]), n]
         for b in range(len(bounds) - 1):
             s, e = bounds[b], bounds[b + 1]
             sent_start[s:e] = [s] * (e - s)
             sent_end[s:e] = [e] * (e - s)
     text = "".join([w + " " if sp else w for w, sp in zip(words, space)])
-    arrays = TokenArrays(words, lowers, punct, is_sent_start, sent_start, sent_end, idx, text)
-    doc._.kg_tokens = arrays
-    return arrays
+    return TokenArrays(words, lowers, punct, is_sent_start, sent_start, sent_end, idx, text)
+
+
+#: SENT_START -1 (not a sentence start) as Doc.to_array and Doc.from_array hold it (unsigned 64 bits)
+_NOT_START = 2 ** 64 - 1
+#: the sentence-final characters of spaCy's Sentencizer
+PUNCT_CHARS = frozenset(Sentencizer.default_punct_chars)
+
+
+def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
+    """Indices of the sentence starts spaCy's Sentencizer (default punctuation) finds: 0, and the first
+    token that is neither punctuation nor a sentence-final character after each sentence-final character.
+
+    >>> sentence_starts(["Hi", ".", "Yes", "!", ")", "Ok"], [0, 1, 0, 1, 1, 0])
+    [0, 2, 5]
+    """
+    n = len(words)
+    starts = [0] if n else []
+    # only the few sentence-final characters are visited, not every token
+    for final in [i for i, word in enumerate(words) if word in PUNCT_CHARS]:
+        if final < starts[-1]:
+            continue  # inside the run of punctuation before the last start found
+        i = final + 1
+        while i < n and (is_punct[i] or words[i] in PUNCT_CHARS):
+            i += 1
+        if i >= n:
+            break
+        starts.append(i)
+    return starts
+
+
+@Language.factory("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_tokens"], default_config={})
+def make_sentences(nlp: Language, name: str) -> "SentenceStarts":
+    return SentenceStarts()
+
+
+class SentenceStarts:
+    """spaCy's Sentencizer with its default punctuation (sentence starts already set are kept, as with its
+    overwrite=False), which also fills doc._.kg_tokens: it reads the same token arrays, so they are made
+    once, and it visits only the sentence-final tokens instead of making a Token per token."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if not n:
+            return doc
+        columns = doc.to_array(_COLUMNS).T.tolist()
+        words = _strings(doc, columns[0])
+        starts = [_NOT_START] * n
+        for i in sentence_starts(words, columns[2]):
+            starts[i] = 1
+        old = columns[3]
+        if any(old):
+            starts = [s if s else new for s, new in zip(old, starts)]
+        doc.from_array([SENT_START], numpy.array(starts, dtype=numpy.uint64))
+        columns[3] = starts
+        doc._.kg_tokens = _token_arrays(doc, columns, has_sentences=True, words=words)
+        return doc
