@@ -72,6 +72,7 @@ MAX_SIZE_GAP = 40
 _AKA = re.compile(r"^\s*[(,]?\s*(?:aka|a\.k\.a\.?|also known as|also called|formerly)\s*$", re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*and|,\s*or|,|and|or|&)\s*$")
 _TRAILING_PUNCTUATION = " \t\n.,;:!?\"'"
+_DIGIT = re.compile(r"\d")
 
 
 class _UnionFind:
@@ -140,6 +141,7 @@ class _Surface(NamedTuple):
     base: str  # strip_generic_head(text)
     range_family: str | None  # split_size_range(text): the family and sizes, or None
     range_sizes: tuple[str, ...]
+    head_key: str | None  # key of the first word, if the text can be a short form's longer name
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -148,8 +150,11 @@ def _surface_of(mention_text: str) -> _Surface:
     # frequent ones; each was cleaned and keyed ~9 times per mention before (0.2 ms per abstract).
     text = clean_surface(mention_text)
     ranged = split_size_range(text)
+    words = text.split()
+    head_key = (name_key(words[0]) if len(words) > 1 and words[0].strip(" -") == words[0]
+                and _names_a_part(words[1:]) else None)
     return _Surface(text, name_key(text), strip_generic_head(text), ranged[0] if ranged else None,
-                    tuple(ranged[1]) if ranged else ())
+                    tuple(ranged[1]) if ranged else (), head_key)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -158,24 +163,40 @@ def _has_head_or_range(name: str) -> bool:
     return strip_generic_head(name) != name or split_size_range(name) is not None
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _fits_lexicon_name(text: str, lexicon_name: str) -> bool:
+    """same_size(text, lexicon_name), memoized: asked for every lexicon mention of every group."""
+    return same_size(text, lexicon_name)
+
+
 #: A mention with its surface.
 _Named = tuple[Mention, _Surface]
 
 
-@dataclass
 class _Surfaces:
-    """The surface forms of one document, their groups and why each joined its group."""
+    """The surface forms of one document, their groups and why each joined its group.
 
-    groups: _UnionFind = field(default_factory=_UnionFind)
-    text_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # key -> surfaces
-    reason: dict[str, str] = field(default_factory=dict)  # key -> why it joined
+    A group is named by its smallest key, as with `_UnionFind`, but every key maps straight to
+    its group's root: a document's groups hold a few keys each, so relabelling them on a join
+    is cheaper than walking parents on each of the ~75 look-ups per abstract.
+    """
+
+    def __init__(self) -> None:
+        self.root_of: dict[str, str] = {}  # key -> the smallest key of its group
+        self.keys_of: dict[str, list[str]] = {}  # root -> the keys of its group
+        self.text_of: dict[str, list[str]] = {}  # key -> surfaces
+        self.reason: dict[str, str] = {}  # key -> why it joined
 
     def add(self, text: str) -> str:
         key = name_key(text)
         if key:
-            self.groups.find(key)
-            if text not in self.text_of[key]:
-                self.text_of[key].append(text)
+            texts = self.text_of.get(key)
+            if texts is None:
+                self.text_of[key] = [text]
+                self.root_of[key] = key
+                self.keys_of[key] = [key]
+            elif text not in texts:
+                texts.append(text)
         return key
 
     def join(self, a: str, b: str, reason: str) -> bool:
@@ -185,10 +206,15 @@ class _Surfaces:
         key_a, key_b = self.add(a), self.add(b)
         if not key_a or not key_b or key_a == key_b:
             return False
-        if self.groups.find(key_a) != self.groups.find(key_b):
+        root_a, root_b = self.root_of[key_a], self.root_of[key_b]
+        if root_a != root_b:
             self.reason.setdefault(key_a, reason)
             self.reason.setdefault(key_b, reason)
-            self.groups.union(key_a, key_b)
+            root, other = min(root_a, root_b), max(root_a, root_b)
+            moved = self.keys_of.pop(other)
+            for key in moved:
+                self.root_of[key] = root
+            self.keys_of[root] += moved
         return True
 
 
@@ -216,7 +242,7 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
             surfaces.join(surface.text, surface.base, GENERIC_HEAD)
         if surface.range_family:
             surfaces.join(surface.text, surface.range_family, SIZE_RANGE_FAMILY)
-        if mention.key:
+        if mention.key and mention.key != surface.text:  # a name joined with itself adds nothing
             surfaces.join(surface.text, mention.key, LEXICON)
     mention_keys = {surface.key for _, surface in named}
     long_forms: set[str] = set()
@@ -228,25 +254,31 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
                 long_forms.add(long)
                 short_forms.add(short)
     _join_also_known_as(doc.text, named, surfaces)
-    _join_short_forms(named, surfaces)
+    _join_short_forms(named, mention_keys, surfaces)
 
     members: dict[str, list[_Named]] = defaultdict(list)
     for pair in named:
-        members[surfaces.groups.find(pair[1].key)].append(pair)
+        members[surfaces.root_of[pair[1].key]].append(pair)
     entities: dict[str, Entity] = {}
     by_key: dict[str, str] = {}
     merges: list[MergeRecord] = []
-    for root, keys in surfaces.groups.groups().items():
-        if root not in members:
-            continue  # only abbreviation or lexicon surfaces, no mention in the text
+    for root in sorted(members):  # groups without a mention (abbreviation or lexicon surfaces only) add nothing
         group = members[root]
+        keys = surfaces.keys_of[root]
         entity_type = _group_type(group)
         # Every name of the group, with its key; the group's mentions' own names are among them.
-        names = sorted((text, key) for key in keys for text in surfaces.text_of[key])
+        if len(keys) == 1 and len(surfaces.text_of[root]) == 1:
+            names = [(surfaces.text_of[root][0], root)]  # one name (most groups)
+        else:
+            names = sorted((text, key) for key in keys for text in surfaces.text_of[key])
         name = _canonical_name(group, names, entity_type, long_forms, short_forms)
         new_id = entity_id(entity_type, name)
-        entity = Entity(new_id, name, entity_type, tuple(text for text, _ in names if text != name),
-                        any(mention.introduced for mention, _ in group))
+        introduced = False
+        for mention, _ in group:
+            if mention.introduced:
+                introduced = True
+                break
+        entity = Entity(new_id, name, entity_type, tuple(text for text, _ in names if text != name), introduced)
         if new_id in entities:
             entity = _merge_into(entities[new_id], entity)
         entities[new_id] = entity
@@ -263,6 +295,8 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
         by_key[name_key(entity.name)] = entity.id
         merges.append(MergeRecord(where, entity.id, SIZE_RANGE, doc.id))
     for entity_key, entity in sorted(entities.items()):
+        if entity.type != "Model":
+            continue  # only a Model has a family (see _family)
         family = _family(entity, entities, by_key)
         if family is None:
             continue
@@ -319,11 +353,13 @@ def _join_also_known_as(text: str, named: list[_Named], surfaces: _Surfaces) -> 
             surfaces.join(first_surface.text, second_surface.text, ALSO_KNOWN_AS)
 
 
-def _join_short_forms(named: list[_Named], surfaces: _Surfaces) -> None:
+def _join_short_forms(named: list[_Named], mention_keys: set[str], surfaces: _Surfaces) -> None:
     """A name used after a longer name that starts with it is that name's short form ("K2" after
     "K2 DIAMOND"), unless the rest makes a size, a version or a variant ("LLaMA" after "LLaMA-65B",
     "Llama" after "Llama 2", "BERT" after "BERT large"), the short name is a lexicon entry of its
     own, or two longer names start with it."""
+    if mention_keys.isdisjoint([surface.head_key for _, surface in named]):
+        return  # no name starts with another name of the text (most texts)
     first_seen: dict[str, int] = {}
     type_of: dict[str, set[str]] = defaultdict(set)
     lexicon_known: set[str] = set()
@@ -333,24 +369,21 @@ def _join_short_forms(named: list[_Named], surfaces: _Surfaces) -> None:
         type_of[key].add(mention.label)
         if mention.key:
             lexicon_known.add(key)
-    # Each key's text: that of its last mention.
-    texts = {surface.key: surface.text for _, surface in sorted(named, key=lambda pair: pair[0].start)}
-    # The names of several words whose rest names a part, by the key of their first word.
+    # Each key's surface: that of its last mention.
+    texts = {surface.key: surface for _, surface in sorted(named, key=lambda pair: pair[0].start)}
+    # The longer names a short form can stand for, by the key of their first word.
     longer_by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for long_key, long in sorted(texts.items()):
-        words = long.split()
-        if len(words) > 1 and words[0].strip(" -") == words[0] and _names_a_part(words[1:]):
-            longer_by_head[name_key(words[0])].append((long_key, long))
-    if not longer_by_head:
-        return
+        if long.head_key:
+            longer_by_head[long.head_key].append((long_key, long.text))
     for short_key, short in sorted(texts.items()):
         if short_key in lexicon_known or short_key not in longer_by_head:
             continue
         longer = [long for long_key, long in longer_by_head[short_key]
                   if long_key != short_key and first_seen[long_key] < first_seen[short_key]
                   and type_of[long_key] & type_of[short_key]]
-        if len(longer) == 1 and surfaces.groups.find(short_key) != surfaces.groups.find(name_key(longer[0])):
-            surfaces.join(short, longer[0], SHORT_FORM)
+        if len(longer) == 1 and surfaces.root_of[short_key] != surfaces.root_of[name_key(longer[0])]:
+            surfaces.join(short.text, longer[0], SHORT_FORM)
 
 
 def _names_a_part(words: list[str]) -> bool:
@@ -361,6 +394,13 @@ def _names_a_part(words: list[str]) -> bool:
 def _group_type(group: list[_Named]) -> EntityType:
     """The type with the most votes (SOURCE_WEIGHT) among a group's mentions; ties go to the
     order of ENTITY_TYPES, so the choice never depends on set order."""
+    label = group[0][0].label
+    for mention, _ in group:
+        if mention.label != label:
+            break
+    else:
+        if label in ENTITY_TYPES:
+            return label  # one label (most groups): it has all the votes
     votes: dict[str, float] = {}
     for mention, _ in group:
         votes[mention.label] = votes.get(mention.label, 0.0) + SOURCE_WEIGHT.get(mention.source, 1.0)
@@ -380,7 +420,7 @@ def _canonical_name(group: list[_Named], names: list[tuple[str, str]], entity_ty
 
     `names` are the group's (name, key) pairs, sorted.
     """
-    lexicon_names = {mention.key for mention, _ in group if mention.key and same_size(mention.text, mention.key)}
+    lexicon_names = {mention.key for mention, _ in group if mention.key and _fits_lexicon_name(mention.text, mention.key)}
     if lexicon_names:
         return min(lexicon_names)
     if len(names) == 1:
@@ -454,7 +494,11 @@ def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[li
     `stop` is where the next mention starts: sizes after it are not this mention's.
     """
     sentence_end = mention.sent_end if mention.sent_end > mention.end else len(text)
-    window = text[begin:max(min(sentence_end, stop), mention.end)]
+    window_end = max(min(sentence_end, stop), mention.end)
+    # A size list starts with a digit within MAX_SIZE_GAP characters: without one, no need to search.
+    if not _DIGIT.search(text, begin, min(begin + MAX_SIZE_GAP + 1, window_end)):
+        return None
+    window = text[begin:window_end]
     match = SIZE_LIST.search(window)
     if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
         return None
