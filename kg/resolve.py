@@ -72,7 +72,6 @@ MAX_SIZE_GAP = 40
 _AKA = re.compile(r"^\s*[(,]?\s*(?:aka|a\.k\.a\.?|also known as|also called|formerly)\s*$", re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*and|,\s*or|,|and|or|&)\s*$")
 _TRAILING_PUNCTUATION = " \t\n.,;:!?\"'"
-_DIGIT = re.compile(r"\d")
 
 
 class _UnionFind:
@@ -177,6 +176,8 @@ _Named = tuple[Mention, _Surface]
 #: most of them (1.6 us each, 12 per abstract), and keeping them: fewer objects for the garbage
 #: collector to walk. typed=True keeps False and 0 apart.
 _entity = functools.lru_cache(maxsize=1 << 14, typed=True)(Entity)
+#: entity_id, memoized for the same reason.
+_entity_id = functools.lru_cache(maxsize=1 << 14)(entity_id)
 
 
 class _Surfaces:
@@ -278,13 +279,17 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
         else:
             names = sorted((text, key) for key in keys for text in surfaces.text_of[key])
         name = _canonical_name(group, names, entity_type, long_forms, short_forms)
-        new_id = entity_id(entity_type, name)
+        new_id = _entity_id(entity_type, name)
         introduced = False
         for mention, _ in group:
             if mention.introduced:
                 introduced = True
                 break
-        entity = _entity(new_id, name, entity_type, tuple(text for text, _ in names if text != name), introduced)
+        if len(names) == 1:
+            aliases = () if names[0][0] == name else (names[0][0],)
+        else:
+            aliases = tuple(text for text, _ in names if text != name)
+        entity = _entity(new_id, name, entity_type, aliases, introduced)
         if new_id in entities:
             entity = _merge_into(entities[new_id], entity)
         entities[new_id] = entity
@@ -426,9 +431,15 @@ def _canonical_name(group: list[_Named], names: list[tuple[str, str]], entity_ty
 
     `names` are the group's (name, key) pairs, sorted.
     """
-    lexicon_names = {mention.key for mention, _ in group if mention.key and _fits_lexicon_name(mention.text, mention.key)}
-    if lexicon_names:
-        return min(lexicon_names)
+    if len(group) == 1:  # most groups: the same answer, without building a set
+        mention = group[0][0]
+        if mention.key and _fits_lexicon_name(mention.text, mention.key):
+            return mention.key
+    else:
+        lexicon_names = {mention.key for mention, _ in group
+                         if mention.key and _fits_lexicon_name(mention.text, mention.key)}
+        if lexicon_names:
+            return min(lexicon_names)
     if len(names) == 1:
         return names[0][0]
     defined = short_forms if entity_type in ("Model", "Dataset") else long_forms
@@ -500,11 +511,7 @@ def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[li
     `stop` is where the next mention starts: sizes after it are not this mention's.
     """
     sentence_end = mention.sent_end if mention.sent_end > mention.end else len(text)
-    window_end = max(min(sentence_end, stop), mention.end)
-    # A size list starts with a digit within MAX_SIZE_GAP characters: without one, no need to search.
-    if not _DIGIT.search(text, begin, min(begin + MAX_SIZE_GAP + 1, window_end)):
-        return None
-    window = text[begin:window_end]
+    window = text[begin:max(min(sentence_end, stop), mention.end)]
     match = SIZE_LIST.search(window)
     if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
         return None
