@@ -4,7 +4,6 @@ The CLI is a thin shell over these functions; notebooks can call them too.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import signal
@@ -27,7 +26,7 @@ from .errors import InputError, KGError
 from .graph import INTRODUCED, MENTIONED_IN, VARIANT_OF, build_graph, write_graph_json
 from .ingest import OnBadRecord, iter_input_files, merge_duplicates, read_records
 from .io import atomic_write, display_path, remove_stale_temporaries, staged_outputs
-from .predictions import to_record
+from .predictions import record_line
 from .progress import Progress, progress_enabled
 from .resolve import link_corpus, resolve_document
 from .types import DocResult, Document
@@ -291,7 +290,7 @@ def extract_to_file(inputs: Iterable[str | Path], out: str | Path, *,
 
 def prediction_line(result: DocResult) -> str:
     """The scorer's JSONL line of one result, exactly as io.write_jsonl writes its record."""
-    return json.dumps(to_record(result), ensure_ascii=False, sort_keys=False) + "\n"
+    return record_line(result)
 
 
 def _count_jsonl_records(inputs: list[str]) -> int | None:

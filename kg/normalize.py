@@ -7,10 +7,12 @@ import unicodedata
 
 _NOT_KEY = re.compile(r"[^0-9a-z.]+")
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
-# Compiled once, and the two hottest functions memoized (pure, str in, immutable out): resolve
+# Compiled once, and the hottest functions memoized (pure, str in, immutable out): resolve
 # calls them about 100 times per abstract on a few dozen distinct names, and re.match with a
 # pattern string pays re's cache lookup and flag handling on each call. Together that was half of
 # resolve_document's time (6.6 s of CPU per 10,000 abstracts before, see benchmarks/README.md).
+# `slugify` makes every entity id (2 us a call, 12 calls per abstract, 100,000 per link_corpus of
+# 10,000 abstracts).
 # 16,384 entries each keep memory bounded (a few MB) on runs of 100,000 abstracts.
 _SIZE_SUFFIX = re.compile(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMKT])$", re.IGNORECASE)
 _DETERMINERS = ("the ", "a ", "an ", "our ", "their ", "its ", "this ", "these ", "those ")
@@ -51,6 +53,7 @@ def name_key(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def slugify(name: str) -> str:
     """A readable, IRI-safe slug: lower case ASCII letters, digits, dots and hyphens.
 

@@ -235,12 +235,12 @@ CHILD = textwrap.dedent("""
                 wait_to_be_killed()
         kg.view.write_html = slow_html
     elif point == "predictions":
-        to_record = kg.build.to_record
-        def slow_to_record(result, **kwargs):
+        record_line = kg.build.record_line
+        def slow_record_line(result):
             if result.document.id == "p2":
                 wait_to_be_killed()
-            return to_record(result, **kwargs)
-        kg.build.to_record = slow_to_record
+            return record_line(result)
+        kg.build.record_line = slow_record_line
 
     from kg.cli import main
     sys.exit(main(argv))

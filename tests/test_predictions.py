@@ -1,7 +1,12 @@
 """predictions.to_record: the scorer's record of a resolved document."""
 from __future__ import annotations
 
-from kg.predictions import to_record
+import json
+import math
+
+import pytest
+
+from kg.predictions import record_line, to_record
 from kg.types import DocResult, Document, Entity, Evidence, Relation
 
 
@@ -31,3 +36,20 @@ def test_predictions_leave_out_implied_families():
 
 def test_predictions_doc_id_override():
     assert to_record(_result(), doc_id="seed-001-03")["id"] == "seed-001-03"
+
+
+def _odd_result(confidence: object) -> DocResult:
+    text = 'Said "X\\Y"\tvia\nZ\u2028 \u00e9\u4e2d\U0001f600\x01.'
+    doc = Document('p"2\u00e9', text)
+    return DocResult(doc, (
+        Entity("model/x", 'X "quoted" \\ \u00e9', "Model", aliases=("x\ny", "\u4e2d\U0001f600", "\x00"), introduced=True),
+        Entity("dataset/z", "Z", "Dataset"),
+        Entity("model/fam", "Fam", "Model", implied=True),
+    ), (Relation("model/x", "trained_on", "dataset/z", Evidence('p"2', text, 0, len(text), "via", confidence)),
+        Relation("model/x", "uses", "dataset/z", Evidence('p"2', text, 0, len(text), "", 0.1 + 0.2))))
+
+
+@pytest.mark.parametrize("confidence", [0.5, 1, 0.1 + 0.2, 1e-20, math.nan, math.inf, -math.inf, True])
+def test_predictions_record_line_is_json_dumps_of_the_record(confidence):
+    for result in (_result(), _odd_result(confidence), DocResult(Document("empty", "No names."))):
+        assert record_line(result) == json.dumps(to_record(result), ensure_ascii=False, sort_keys=False) + "\n"
