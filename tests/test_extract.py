@@ -113,6 +113,17 @@ def test_extract_token_arrays_match_the_doc(nlp):
     assert t.span_text(2, 5) == doc[2:5].text
 
 
+def test_extract_token_string_cache_is_bounded(nlp, monkeypatch):
+    from kg.extract import tokens
+
+    monkeypatch.setattr(tokens, "MAX_CACHED_STRINGS", 8)
+    monkeypatch.setattr(tokens, "_STRINGS", {})
+    for n in range(5):
+        doc = nlp.make_doc(f"Word{n} alpha{n} beta{n} gamma{n} delta{n} epsilon{n}")
+        assert tokens.token_arrays(doc).words == [token.text for token in doc]
+        assert len(tokens._STRINGS) <= 8 + len(doc)
+
+
 def test_extract_mention_sentence_is_span_sent(nlp):
     doc = nlp("We train Foo-7B. It beats GPT-4 on MMLU.")
     from kg.extract.mentions import span_to_mention

@@ -23,6 +23,9 @@ if not Doc.has_extension("kg_tokens"):
 
 #: string hash -> string; hashes are deterministic across vocabularies, so one cache serves all docs
 _STRINGS: dict[int, str] = {}
+#: _STRINGS is emptied when it reaches this many strings, so a long run's memory stays flat (a few
+#: tens of MB at most) while the frequent words are cached again at once.
+MAX_CACHED_STRINGS = 1 << 18
 
 
 class TokenArrays(NamedTuple):
@@ -51,6 +54,8 @@ class TokenArrays(NamedTuple):
 def _strings(doc: Doc, hashes: list[int]) -> list[str]:
     out = list(map(_STRINGS.get, hashes))  # map with a C method: faster than a comprehension
     if None in out:
+        if len(_STRINGS) >= MAX_CACHED_STRINGS:
+            _STRINGS.clear()
         strings = doc.vocab.strings
         for h in hashes:
             if h not in _STRINGS:
