@@ -45,7 +45,7 @@ def signature_allows(relation: str, head_type: str, tail_type: str) -> bool:
     return head_type in heads and tail_type in tails
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One abstract. `sources` are "path:line" locations it was read from (several after merging)."""
 
@@ -55,7 +55,7 @@ class Document:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A typed name found in a document, with character offsets into `Document.text`.
 
@@ -75,7 +75,7 @@ class Mention:
     introduced: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Abbreviation:
     """A short form defined in the text: "Position Interpolation (PI)" -> short "PI", long "Position Interpolation"."""
 
@@ -85,7 +85,7 @@ class Abbreviation:
     end: int = -1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationMention:
     """A typed relation stated in one sentence between two mentions."""
 
@@ -96,7 +96,7 @@ class RelationMention:
     confidence: float = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocExtraction:
     """Everything the extractor found in one document; no spaCy object inside."""
 
@@ -106,7 +106,7 @@ class DocExtraction:
     abbreviations: tuple[Abbreviation, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact is stated: paper, sentence text and its character span in the abstract."""
 
@@ -118,7 +118,7 @@ class Evidence:
     confidence: float = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A resolved entity. `id` is "<type>/<slug>" (e.g. "model/llama-65b") and is stable across runs.
 
@@ -136,7 +136,7 @@ class Entity:
     implied: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A typed relation between two entity ids, with the evidence that states it."""
 
@@ -146,7 +146,7 @@ class Relation:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MergeRecord:
     """One line of the merge log: which surface form became which entity, and why."""
 
@@ -156,7 +156,7 @@ class MergeRecord:
     doc_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocResult:
     """Resolved entities and relations of one document."""
 
@@ -166,7 +166,7 @@ class DocResult:
     merges: tuple[MergeRecord, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """All documents with their resolved, cross-document-linked results."""
 
