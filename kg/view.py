@@ -118,9 +118,16 @@ def page_data(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") 
     """
     nodes, omitted = select_nodes(G, max_nodes=max_nodes)
     kept = set(nodes)
-    # The kept edges in the graph's order (the layout's input), then sorted for the page. One pass
-    # over the graph's own edges: NetworkX subgraph views filter every lookup in Python.
-    kept_edges = [e for e in G.edges(keys=True, data=True) if e[0] in kept and e[1] in kept]
+    # The kept edges in the graph's order (the layout's input), then sorted for the page, and the
+    # number of edges, in one pass over G.adjacency() (the order of G.edges(keys=True, data=True)):
+    # NetworkX's edge and subgraph views, and number_of_edges(), each walk the graph in Python.
+    kept_edges = []
+    edge_count = 0
+    for u, neighbours in G.adjacency():
+        for v, keyed in neighbours.items():
+            edge_count += len(keyed)
+            if u in kept and v in kept:
+                kept_edges.extend((u, v, key, data) for key, data in keyed.items())
     edges = sorted(kept_edges, key=lambda e: (e[0], e[1], str(e[2])))
     positions = _layout(nodes, [(u, v) for u, v, _, _ in kept_edges]) if len(nodes) > BROWSER_LAYOUT_MAX_NODES else {}
     del kept_edges
@@ -146,7 +153,7 @@ def page_data(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") 
             "relation_order": list(RELATION_COLORS),
         },
         "counts": {"nodes": G.number_of_nodes(), "entities": len(entities), "papers": len(papers),
-                   "edges": G.number_of_edges()},
+                   "edges": edge_count},
         "omitted": omitted,
         "layout": "python" if positions else "browser",
         "nodes": node_records,
@@ -306,7 +313,8 @@ def _script_json(value: Any) -> str:
     >>> _script_json({"t": "</script><img src=x onerror=alert(1)>"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False,
+                      check_circular=False)  # the page data is plain JSON data, without cycles
     return text.translate(_SCRIPT_UNSAFE)
 
 
