@@ -4,6 +4,7 @@ The CLI is a thin shell over these functions; notebooks can call them too.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -28,7 +29,7 @@ from .ingest import OnBadRecord, iter_input_files, merge_duplicates, read_record
 from .io import atomic_write, display_path, remove_stale_temporaries, staged_outputs
 from .predictions import record_line
 from .progress import Progress, progress_enabled
-from .resolve import link_corpus, resolve_document
+from .resolve import CorpusLinker, link_corpus, resolve_document
 from .types import DocResult, Document
 
 RdfFormat = Literal["turtle", "nt", "json-ld"]
@@ -234,26 +235,32 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
         documents, summary.duplicates_merged = merge_duplicates(records)
         summary.records, summary.documents = len(records), len(documents)
         del records
+    jobs = resolve_jobs(jobs)
+    # Each result goes to the linker as it arrives (the main process is otherwise idle while
+    # workers extract), which keeps it compactly: the results are never all held at once.
+    linker = CorpusLinker()
     with _stage(summary, "extract", False), \
-            Progress("extract", total=len(documents), enabled=show) as bar:
-        results = list(analyze(documents, jobs=jobs, progress=bar))
-    del documents
-    with _stage(summary, "link", show):
-        corpus = link_corpus(results, inputs=inputs, duplicates_merged=summary.duplicates_merged)
-    del results
-    with _stage(summary, "graph", show):
-        G = build_graph(corpus, kg_version=__version__)
-    del corpus
-    names = ("graph.json", f"graph.{RDF_SUFFIX[rdf_format]}", "graph.html")
-    # All outputs are written into a hidden folder and renamed into place together at the end,
-    # so a failure, Ctrl-C or full disk part-way leaves every earlier output as it was.
-    with staged_outputs(out) as stage:
-        with _stage(summary, "write " + names[0], show):
-            write_graph_json(G, stage / names[0])
-        with _stage(summary, "write " + names[1], show):
-            write_rdf(G, stage / names[1], format=rdf_format)
-        with _stage(summary, "write " + names[2], show):
-            write_html(G, stage / names[2], max_nodes=max_nodes)
+            Progress("extract", total=len(documents), enabled=show) as bar, \
+            _cyclic_gc_paused(jobs > 1):  # with jobs = 1, spaCy runs here: keep collecting its cycles
+        for result in analyze(_drain(documents), jobs=jobs, progress=bar):
+            linker.add(result)
+    with _cyclic_gc_paused():
+        with _stage(summary, "link", show):
+            corpus = linker.link(inputs=inputs, duplicates_merged=summary.duplicates_merged)
+        del linker
+        with _stage(summary, "graph", show):
+            G = build_graph(corpus, kg_version=__version__)
+        del corpus
+        names = ("graph.json", f"graph.{RDF_SUFFIX[rdf_format]}", "graph.html")
+        # All outputs are written into a hidden folder and renamed into place together at the end,
+        # so a failure, Ctrl-C or full disk part-way leaves every earlier output as it was.
+        with staged_outputs(out) as stage:
+            with _stage(summary, "write " + names[0], show):
+                write_graph_json(G, stage / names[0])
+            with _stage(summary, "write " + names[1], show):
+                write_rdf(G, stage / names[1], format=rdf_format)
+            with _stage(summary, "write " + names[2], show):
+                write_html(G, stage / names[2], max_nodes=max_nodes)
     summary.files = [str(out / name) for name in names]
     types = Counter(d["type"] for _, d in G.nodes(data=True) if d.get("kind") == "entity")
     summary.entities_by_type = dict(sorted(types.items()))
@@ -302,6 +309,33 @@ def _count_jsonl_records(inputs: list[str]) -> int | None:
         with open(path, "rb") as fh:
             total += sum(1 for line in fh if line.strip())
     return total
+
+
+@contextmanager
+def _cyclic_gc_paused(paused: bool = True) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (reference counting still frees everything).
+
+    The stages after extraction create millions of long-lived dicts, tuples and records, and the
+    collector scans all of them again each time their number grows by a quarter: that was half
+    the CPU time of building the graph (5.0 of 11.4 s at 40,000 abstracts) and found nothing,
+    since kg's plain data forms no reference cycles.
+    """
+    if not paused or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _drain(items: list[T]) -> Iterator[T]:
+    """Yield the items of a list in order, removing each from the list as it is taken, so that
+    an item the consumer no longer needs can be freed."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 @contextmanager

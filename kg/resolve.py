@@ -33,7 +33,7 @@ from .normalize import (
     SIZE_LIST, expand_size_range, name_key, slugify, split_size_range, split_size_suffix, strip_generic_head,
 )
 from .types import (
-    ENTITY_TYPES, Corpus, DocExtraction, DocResult, Entity, EntityType, Evidence, MergeRecord,
+    ENTITY_TYPES, Corpus, DocExtraction, DocResult, Document, Entity, EntityType, Evidence, MergeRecord,
     Mention, Relation, RelationMention, signature_allows,
 )
 
@@ -603,20 +603,67 @@ def link_corpus(results: Iterable[DocResult], *, inputs: Iterable[str] = (), dup
 
     The merge log holds every document's records, remapped to the linked ids, plus one
     cross-paper record for each entity whose id or name the linking changed.
+
+    `results` is read once, as a stream. The same entity recurs in many papers (at 40,000
+    synthetic abstracts, 489,000 entities are 57,000 distinct ones), so each distinct entity is
+    kept once and linked once, and a document keeps only the numbers of its entities.
     """
-    results = list(results)
+    linker = CorpusLinker()
+    for result in results:
+        linker.add(result)
+    return linker.link(inputs=inputs, duplicates_merged=duplicates_merged)
+
+
+class CorpusLinker:
+    """link_corpus in two steps, for a caller that receives the results one by one: `add` each
+    as it arrives (kept compactly, see link_corpus), then `link` once all are in.
+
+    >>> linker = CorpusLinker()
+    >>> linker.add(DocResult(Document("a", "BERT."), (Entity("model/bert", "BERT", "Model"),)))
+    >>> [e.id for e in linker.link().results[0].entities]
+    ['model/bert']
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[Entity, int] = {}  # distinct entity -> its number, in order of first sight
+        self._documents: list[tuple[Document, tuple[int, ...], tuple[Relation, ...], tuple[MergeRecord, ...]]] = []
+
+    def add(self, result: DocResult) -> None:
+        """Keep one document's result (its entities as numbers of distinct entities)."""
+        numbers = self._numbers
+        entity_numbers = tuple(numbers.setdefault(entity, len(numbers)) for entity in result.entities)
+        self._documents.append((result.document, entity_numbers, result.relations, result.merges))
+
+    def link(self, *, inputs: Iterable[str] = (), duplicates_merged: int = 0) -> Corpus:
+        """The linked corpus of every result added so far, in the order they were added."""
+        distinct = list(self._numbers)
+        occurrences = Counter(n for _, entity_numbers, _, _ in self._documents for n in entity_numbers)
+        linked = _link_entities(distinct, [occurrences[n] for n in range(len(distinct))])
+        results: list[DocResult] = []
+        merge_log: list[MergeRecord] = []
+        for document, entity_numbers, relations, merges in self._documents:
+            result = _link_document(document, [(distinct[n], *linked[n]) for n in entity_numbers],
+                                    relations, merges)
+            merge_log.extend(result.merges)
+            results.append(result)
+        return Corpus(results=tuple(results), merge_log=tuple(merge_log), inputs=tuple(inputs),
+                      duplicates_merged=duplicates_merged)
+
+
+def _link_entities(entities: list[Entity], occurrences: list[int]) -> list[tuple[Entity, str | None]]:
+    """The corpus entity of each distinct document entity (occurring `occurrences` times), and the
+    reason of its cross-paper merge record, or None when linking changed neither id nor name."""
     groups = _UnionFind()
     alias_owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
     named_types: dict[str, set[str]] = defaultdict(set)
-    for result in results:
-        for entity in result.entities:
-            key = name_key(entity.name)
-            groups.find(key)
-            named_types[key].add(entity.type)
-            for alias in entity.aliases:
-                alias_key = name_key(alias)
-                if alias_key and alias_key != key and same_size(alias, entity.name):
-                    alias_owners[alias_key].add((key, entity.type))
+    for entity in entities:
+        key = name_key(entity.name)
+        groups.find(key)
+        named_types[key].add(entity.type)
+        for alias in entity.aliases:
+            alias_key = name_key(alias)
+            if alias_key and alias_key != key and same_size(alias, entity.name):
+                alias_owners[alias_key].add((key, entity.type))
     for alias_key, owners in sorted(alias_owners.items()):
         # An alias of one entity only, named elsewhere as an entity of the same type.
         if len(owners) == 1 and next(iter(owners))[1] in named_types.get(alias_key, ()):
@@ -626,49 +673,61 @@ def link_corpus(results: Iterable[DocResult], *, inputs: Iterable[str] = (), dup
     # one a paper used: "Position Interpolation (PI)" names the entity that another paper calls "PI".
     names: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, Counter[str]] = defaultdict(Counter)
-    for result in results:
-        for entity in result.entities:
-            root = groups.find(name_key(entity.name))
-            weight = 0 if entity.implied else 1  # a name the text does not use never wins over one it does
-            names[root][entity.name] += weight * (1 + 1000 * bool(entity.aliases))
-            types[root][entity.type] += weight
-    linked_ids: dict[str, tuple[str, EntityType]] = {}
+    for entity, count in zip(entities, occurrences):
+        root = groups.find(name_key(entity.name))
+        weight = 0 if entity.implied else count  # a name the text does not use never wins over one it does
+        names[root][entity.name] += weight * (1 + 1000 * bool(entity.aliases))
+        types[root][entity.type] += weight
+    linked_ids: dict[str, tuple[str, str, EntityType]] = {}
     for root, counts in names.items():
         name = max(sorted(counts), key=lambda n: counts[n])
         entity_type = max(ENTITY_TYPES, key=lambda t: (types[root][t], -ENTITY_TYPES.index(t)))
-        linked_ids[root] = (name, entity_type)
+        linked_ids[root] = (entity_id(entity_type, name), name, entity_type)
 
-    linked: list[DocResult] = []
-    merge_log: list[MergeRecord] = []
-    for result in results:
-        remap: dict[str, str] = {}
-        entities: dict[str, Entity] = {}
-        cross: list[MergeRecord] = []
-        for entity in result.entities:
-            root = groups.find(name_key(entity.name))
-            name, entity_type = linked_ids[root]
-            new = Entity(id=entity_id(entity_type, name), name=name, type=entity_type,
-                         aliases=tuple(sorted((set(entity.aliases) | {entity.name}) - {name})),
-                         introduced=entity.introduced, variant_of=entity.variant_of, implied=entity.implied)
-            remap[entity.id] = new.id
-            if new.id != entity.id or new.name != entity.name:
-                reason = CROSS_PAPER if name_key(name) == name_key(entity.name) else CROSS_PAPER_ALIAS
-                cross.append(MergeRecord(entity.name, new.id, reason, result.document.id))
-            old = entities.get(new.id)
-            if old is not None:
-                new = replace(_merge_into(old, new), implied=old.implied and new.implied,
-                              variant_of=old.variant_of or new.variant_of)
-            entities[new.id] = new
-        for entity_key, entity in entities.items():
-            if entity.variant_of:
-                family = remap.get(entity.variant_of, entity.variant_of)
-                entities[entity_key] = replace(entity, variant_of=family if family != entity.id else None)
-        relations = _unique_relations([
-            Relation(head=remap[r.head], type=r.type, tail=remap[r.tail], evidence=r.evidence)
-            for r in result.relations if remap[r.head] != remap[r.tail]])
-        merges = tuple(replace(m, entity_id=remap.get(m.entity_id, m.entity_id)) for m in result.merges) + tuple(cross)
-        merge_log.extend(merges)
-        linked.append(DocResult(document=result.document, entities=tuple(entities[k] for k in sorted(entities)),
-                                relations=relations, merges=merges))
-    return Corpus(results=tuple(linked), merge_log=tuple(merge_log), inputs=tuple(inputs),
-                  duplicates_merged=duplicates_merged)
+    linked: list[tuple[Entity, str | None]] = []
+    for entity in entities:
+        new_id, name, entity_type = linked_ids[groups.find(name_key(entity.name))]
+        new = Entity(id=new_id, name=name, type=entity_type,
+                     aliases=tuple(sorted((set(entity.aliases) | {entity.name}) - {name})),
+                     introduced=entity.introduced, variant_of=entity.variant_of, implied=entity.implied)
+        reason = None
+        if new.id != entity.id or new.name != entity.name:
+            reason = CROSS_PAPER if name_key(name) == name_key(entity.name) else CROSS_PAPER_ALIAS
+        linked.append((new, reason))
+    return linked
+
+
+def _link_document(document: Document, entities: list[tuple[Entity, Entity, str | None]],
+                   relations: Iterable[Relation], merges: Iterable[MergeRecord]) -> DocResult:
+    """One document with its (old entity, corpus entity, cross-paper reason) triples applied.
+
+    Records and relations that linking leaves unchanged are kept as they are, not copied.
+    """
+    remap: dict[str, str] = {}
+    linked: dict[str, Entity] = {}
+    cross: list[MergeRecord] = []
+    for old, new, reason in entities:
+        remap[old.id] = new.id
+        if reason is not None:
+            cross.append(MergeRecord(old.name, new.id, reason, document.id))
+        previous = linked.get(new.id)
+        if previous is not None:
+            new = replace(_merge_into(previous, new), implied=previous.implied and new.implied,
+                          variant_of=previous.variant_of or new.variant_of)
+        linked[new.id] = new
+    for entity_key, entity in linked.items():
+        if entity.variant_of:
+            family = remap.get(entity.variant_of, entity.variant_of)
+            family = family if family != entity.id else None
+            if family != entity.variant_of:
+                linked[entity_key] = replace(entity, variant_of=family)
+    linked_relations = _unique_relations([
+        r if (remap[r.head], remap[r.tail]) == (r.head, r.tail)
+        else Relation(head=remap[r.head], type=r.type, tail=remap[r.tail], evidence=r.evidence)
+        for r in relations if remap[r.head] != remap[r.tail]])
+    linked_merges = tuple(
+        m if remap.get(m.entity_id, m.entity_id) == m.entity_id
+        else MergeRecord(m.surface, remap[m.entity_id], m.reason, m.doc_id)
+        for m in merges) + tuple(cross)
+    return DocResult(document=document, entities=tuple(linked[k] for k in sorted(linked)),
+                     relations=linked_relations, merges=linked_merges)

@@ -78,6 +78,29 @@ def test_graph_json_is_deterministic(tmp_path):
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
+@pytest.mark.parametrize("batch", [1, 2, 4096])
+def test_graph_json_is_to_node_link_one_record_per_line(tmp_path, monkeypatch, batch):
+    import kg.graph
+
+    monkeypatch.setattr(kg.graph._write_lines, "__kwdefaults__", {"batch": batch})
+    G = build_graph(_corpus())
+    path = tmp_path / "graph.json"
+    write_graph_json(G, path)
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == json.loads(json.dumps(kg.graph.to_node_link(G)))
+    # braces, five keys, two list ends, then one line per node and per edge
+    assert len(text.splitlines()) == 2 + 5 + 2 + G.number_of_nodes() + G.number_of_edges()
+
+
+def test_graph_json_of_an_empty_graph_is_node_link(tmp_path):
+    from kg.graph import to_node_link
+
+    G = nx.MultiDiGraph()
+    write_graph_json(G, tmp_path / "empty.json")
+    assert json.loads((tmp_path / "empty.json").read_text()) == to_node_link(G)
+    assert '"nodes": []' in (tmp_path / "empty.json").read_text()
+
+
 def test_graph_reads_older_links_key(tmp_path):
     G = build_graph(_corpus())
     data = nx.node_link_data(G, edges="links")

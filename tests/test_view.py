@@ -221,3 +221,19 @@ def test_view_unserializable_attribute_leaves_earlier_file_intact(demo, tmp_path
     with pytest.raises(TypeError):
         write_html(G, path)
     assert path.read_text(encoding="utf-8") == "earlier page"
+
+
+def test_view_capped_layout_is_independent_of_hash_seed():
+    # A NetworkX subgraph view of under half the graph iterates a set of node names, whose order
+    # changes with PYTHONHASHSEED; the layout once took its edge order from such a view.
+    import subprocess
+    import sys
+
+    code = ("import sys, json; sys.path.insert(0, 'tests'); from view_support import synthetic_graph; "
+            "from kg.view import page_data; "
+            "d = page_data(synthetic_graph(900), max_nodes=400); "
+            "print(json.dumps([(n['id'], n.get('x'), n.get('y')) for n in d['nodes']]))")
+    pages = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(pages) == 1
+    assert json.loads(pages.pop())[0][1] is not None  # laid out in Python
