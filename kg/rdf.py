@@ -21,12 +21,13 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -47,6 +48,7 @@ from .ontology import ENTITY_CLASSES, MLKG, OA, PREFIXES, RELATION_PROPERTIES, R
 if TYPE_CHECKING:
     import networkx as nx
 
+_T = TypeVar("_T")
 RdfFormat = Literal["turtle", "nt", "json-ld"]
 ResultFormat = Literal["table", "csv", "json"]
 
@@ -831,15 +833,47 @@ def query_rdf(source: str | Path | Graph | nx.MultiDiGraph, sparql: str, *,
 
     Raises:
         InputError: if the file cannot be read or parsed, or the query is not valid SPARQL.
+        KeyboardInterrupt: on SIGINT (or SIGTERM, under `kg`), at once, even while loading.
     """
+    return _in_worker_thread(_query, source, sparql, query_name)
+
+
+def _query(source: str | Path | Graph | nx.MultiDiGraph, sparql: str,
+           query_name: str) -> tuple[list[str], list[tuple[str | None, ...]]]:
     store = _load_store(source)
     try:
         results = store.query(sparql)
+        return _result_rows(results)
     except SyntaxError as e:
         raise _sparql_error(query_name, e) from e
     except (OSError, ValueError, RuntimeError) as e:
         raise InputError(query_name, None, f"query failed: {_one_line(str(e))}") from e
-    return _result_rows(results)
+
+
+def _in_worker_thread(function: Callable[..., _T], *args: Any) -> _T:
+    """function(*args), run in a thread while this one waits.
+
+    pyoxigraph releases the GIL while it parses and evaluates, but Python runs signal handlers
+    only in the main thread between bytecodes: called from the main thread, a load of a large
+    export (half a minute) could not be interrupted. Waiting in short joins keeps the main thread
+    free to raise KeyboardInterrupt at once; the worker is a daemon and dies with the process.
+    """
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function(*args)))
+        except BaseException as e:  # handed to the caller's thread
+            outcome.append((False, e))
+
+    worker = threading.Thread(target=run, name="kg-query", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _sparql_error(query_name: str, error: SyntaxError) -> InputError:
