@@ -60,7 +60,11 @@ def query_cli(args: argparse.Namespace) -> int:
             raise InputError(args.file, None, f"cannot read query: {getattr(e, 'strerror', None) or e}") from e
     else:
         sparql = args.query
-    variables, rows = query_rdf(args.graph, sparql, query_name=args.file or "<query>")
+    try:
+        variables, rows = query_rdf(args.graph, sparql, query_name=args.file or "<query>")
+    except KeyboardInterrupt:
+        print("Interrupted: the query was stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     sys.stdout.write(format_results(variables, rows, format=args.format))
     return 0
 

@@ -88,3 +88,35 @@ def test_queries_results_format(turtle_path, format):
     variables, rows = query_rdf(turtle_path, (QUERIES / "lineage.rq").read_text(encoding="utf-8"))
     text = format_results(variables, rows, format=format)
     assert "LLaMA-65B" in text and text.endswith("\n")
+
+
+_SLOW_LOAD = """
+import sys, time
+import kg.rdf
+
+def slow_load(source):  # stands for pyoxigraph parsing a large export: it releases the GIL
+    print("loading", flush=True)
+    time.sleep(60)
+
+kg.rdf._load_store = slow_load
+from kg.cli import main
+sys.exit(main(["query", "graph.ttl", "ASK {}"]))
+"""
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_query_is_stopped_by_a_signal_during_the_load(signum):
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", _SLOW_LOAD], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "loading\n"
+    process.send_signal(getattr(signal, signum))
+    try:
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert stderr == "Interrupted: the query was stopped.\n"
