@@ -17,8 +17,10 @@ reason, paper), "duplicates_merged".
 """
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -228,3 +230,22 @@ def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
     except json.JSONDecodeError as e:
         raise InputError(str(path), e.lineno, f"not a kg graph file ({e.msg})") from e
     return from_node_link(data)
+
+
+@contextmanager
+def cyclic_gc_paused(paused: bool = True) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (reference counting still frees everything).
+
+    The stages after extraction create millions of long-lived dicts, tuples and records, and the
+    collector scans all of them again each time their number grows by a quarter: that was half
+    the CPU time of building the graph (5.0 of 11.4 s at 40,000 abstracts) and found nothing,
+    since kg's plain data forms no reference cycles.
+    """
+    if not paused or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -16,7 +16,6 @@ support and, for each evidence sentence, a Web Annotation specific resource (the
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import io
 import json
@@ -40,7 +39,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
 from .errors import ExportError, InputError, KGError
 from .graph import (
     ABSTRACT, ALIASES, CONFIDENCE, DOC_ID, EVIDENCE, EVIDENCE_FIELDS, INPUTS, INTRODUCED, KG_VERSION, KIND,
-    LABEL, MENTIONED_IN, PAPER_KIND, SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF, read_graph_json,
+    LABEL, MENTIONED_IN, PAPER_KIND, SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF, cyclic_gc_paused, read_graph_json,
 )
 from .io import atomic_write
 from .turtle import TurtleTerms, string_literal
@@ -444,16 +443,13 @@ def turtle_blocks(G: nx.MultiDiGraph) -> list[str]:
     Raises:
         ExportError: if a node or edge has a type that the ontology has no term for.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # the export makes millions of small acyclic containers; each full collection would walk G too
-    try:
-        return _turtle_blocks(G)
-    except _Irregular:
-        return [ox.serialize(_oxigraph_triples(graph_triples(G)), format=ox.RdfFormat.TURTLE,
-                             prefixes=_prefixes("turtle")).decode("utf-8")]
-    finally:
-        if collecting:
-            gc.enable()
+    # the export makes millions of small acyclic containers; each full collection would walk G too
+    with cyclic_gc_paused():
+        try:
+            return _turtle_blocks(G)
+        except _Irregular:
+            return [ox.serialize(_oxigraph_triples(graph_triples(G)), format=ox.RdfFormat.TURTLE,
+                                 prefixes=_prefixes("turtle")).decode("utf-8")]
 
 
 def _turtle_blocks(G: nx.MultiDiGraph) -> list[str]:

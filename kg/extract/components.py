@@ -638,12 +638,6 @@ class ChosenMention(NamedTuple):
     introduced: bool
 
 
-def choose_mentions(doc: Doc, *, title: str | None = None) -> tuple[list[Span], dict[tuple[int, int], tuple[str, bool]]]:
-    """Final typed mentions of a doc as entity Spans and, for each, (source, introduced)."""
-    chosen = choose_mention_rows(doc, title=title)
-    return _ent_spans(doc, chosen), _mention_meta(chosen)
-
-
 def _ent_spans(doc: Doc, chosen: list[ChosenMention]) -> list[Span]:
     return [Span(doc, m.start, m.end, label=m.label, span_id=m.key) for m in chosen]
 
@@ -970,7 +964,7 @@ def make_mentions(nlp: Language, name: str) -> "MentionChooser":
 
 
 class MentionChooser:
-    """Chooses and types the final mentions (see choose_mentions): sets doc.ents, doc._.kg_mention_meta
+    """Chooses and types the final mentions (see choose_mention_rows): sets doc.ents, doc._.kg_mention_meta
     and doc._.kg_mentions (the same mentions as ChosenMention tuples, which doc_to_extraction reads)."""
 
     def __call__(self, doc: Doc) -> Doc:
