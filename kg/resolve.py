@@ -74,29 +74,37 @@ _COORDINATION = re.compile(r"^\s*(?:,\s*and|,\s*or|,|and|or|&)\s*$")
 _TRAILING_PUNCTUATION = " \t\n.,;:!?\"'"
 
 
-class _UnionFind:
-    """Groups of keys; the root of a group is its smallest key, so the result ignores input order."""
+class _Groups:
+    """Groups of keys, each named by its smallest key, so the result ignores input order.
+
+    Every key maps straight to its group's name and a join relabels the keys of one group: kg's
+    groups are small (the spellings of one name), so this is cheaper than walking parent links
+    on each of the many look-ups.
+    """
 
     def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+        self.root_of: dict[str, str] = {}  # key -> the smallest key of its group
+        self.keys_of: dict[str, list[str]] = {}  # root -> the keys of its group
 
-    def find(self, item: str) -> str:
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
+    def add(self, key: str) -> str:
+        """The root of key's group, making key a group of its own if it is new."""
+        root = self.root_of.get(key)
+        if root is None:
+            self.root_of[key] = root = key
+            self.keys_of[key] = [key]
+        return root
 
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for item in sorted(self.parent):
-            out[self.find(item)].append(item)
-        return out
+    def union(self, a: str, b: str) -> bool:
+        """Put keys a and b in one group; False if they were in one already."""
+        root_a, root_b = self.add(a), self.add(b)
+        if root_a == root_b:
+            return False
+        root, other = min(root_a, root_b), max(root_a, root_b)
+        moved = self.keys_of.pop(other)
+        for key in moved:
+            self.root_of[key] = root
+        self.keys_of[root] += moved
+        return True
 
 
 def entity_id(entity_type: str, name: str) -> str:
@@ -180,28 +188,22 @@ _entity = functools.lru_cache(maxsize=1 << 14, typed=True)(Entity)
 _entity_id = functools.lru_cache(maxsize=1 << 14)(entity_id)
 
 
-class _Surfaces:
-    """The surface forms of one document, their groups and why each joined its group.
-
-    A group is named by its smallest key, as with `_UnionFind`, but every key maps straight to
-    its group's root: a document's groups hold a few keys each, so relabelling them on a join
-    is cheaper than walking parents on each of the ~75 look-ups per abstract.
-    """
+class _Surfaces(_Groups):
+    """The surface forms of one document, grouped by name key, and why each key joined its group."""
 
     def __init__(self) -> None:
-        self.root_of: dict[str, str] = {}  # key -> the smallest key of its group
-        self.keys_of: dict[str, list[str]] = {}  # root -> the keys of its group
+        super().__init__()
         self.text_of: dict[str, list[str]] = {}  # key -> surfaces
         self.reason: dict[str, str] = {}  # key -> why it joined
 
-    def add(self, text: str) -> str:
+    def add_surface(self, text: str) -> str:
+        """The name key of a surface text ("" if it has none), recording the text under it."""
         key = name_key(text)
         if key:
             texts = self.text_of.get(key)
             if texts is None:
                 self.text_of[key] = [text]
-                self.root_of[key] = key
-                self.keys_of[key] = [key]
+                self.add(key)
             elif text not in texts:
                 texts.append(text)
         return key
@@ -210,18 +212,13 @@ class _Surfaces:
         """Put surfaces `a` and `b` in one group, unless their sizes differ."""
         if not same_size(a, b):
             return False
-        key_a, key_b = self.add(a), self.add(b)
+        key_a, key_b = self.add_surface(a), self.add_surface(b)
         if not key_a or not key_b or key_a == key_b:
             return False
-        root_a, root_b = self.root_of[key_a], self.root_of[key_b]
-        if root_a != root_b:
+        if self.root_of[key_a] != self.root_of[key_b]:
             self.reason.setdefault(key_a, reason)
             self.reason.setdefault(key_b, reason)
-            root, other = min(root_a, root_b), max(root_a, root_b)
-            moved = self.keys_of.pop(other)
-            for key in moved:
-                self.root_of[key] = root
-            self.keys_of[root] += moved
+            self.union(key_a, key_b)
         return True
 
 
@@ -244,7 +241,7 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
         if (surface.text, mention.key) in seen:
             continue
         seen.add((surface.text, mention.key))
-        surfaces.add(surface.text)
+        surfaces.add_surface(surface.text)
         if surface.base != surface.text:
             surfaces.join(surface.text, surface.base, GENERIC_HEAD)
         if surface.range_family:
@@ -653,12 +650,12 @@ class CorpusLinker:
 def _link_entities(entities: list[Entity], occurrences: list[int]) -> list[tuple[Entity, str | None]]:
     """The corpus entity of each distinct document entity (occurring `occurrences` times), and the
     reason of its cross-paper merge record, or None when linking changed neither id nor name."""
-    groups = _UnionFind()
+    groups = _Groups()
     alias_owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
     named_types: dict[str, set[str]] = defaultdict(set)
     for entity in entities:
         key = name_key(entity.name)
-        groups.find(key)
+        groups.add(key)
         named_types[key].add(entity.type)
         for alias in entity.aliases:
             alias_key = name_key(alias)
@@ -674,7 +671,7 @@ def _link_entities(entities: list[Entity], occurrences: list[int]) -> list[tuple
     names: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, Counter[str]] = defaultdict(Counter)
     for entity, count in zip(entities, occurrences):
-        root = groups.find(name_key(entity.name))
+        root = groups.root_of[name_key(entity.name)]
         weight = 0 if entity.implied else count  # a name the text does not use never wins over one it does
         names[root][entity.name] += weight * (1 + 1000 * bool(entity.aliases))
         types[root][entity.type] += weight
@@ -686,7 +683,7 @@ def _link_entities(entities: list[Entity], occurrences: list[int]) -> list[tuple
 
     linked: list[tuple[Entity, str | None]] = []
     for entity in entities:
-        new_id, name, entity_type = linked_ids[groups.find(name_key(entity.name))]
+        new_id, name, entity_type = linked_ids[groups.root_of[name_key(entity.name)]]
         new = Entity(id=new_id, name=name, type=entity_type,
                      aliases=tuple(sorted((set(entity.aliases) | {entity.name}) - {name})),
                      introduced=entity.introduced, variant_of=entity.variant_of, implied=entity.implied)
