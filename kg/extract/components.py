@@ -13,10 +13,13 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple
 
 
+import numpy
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
@@ -210,8 +213,11 @@ def _cue_tokens(t: TokenArrays) -> list[tuple[int, str]]:
     result is kept for the doc last asked about (`is` on its list of lower-case words, held here, so
     it cannot be another doc's).
     """
-    if _last_cue_tokens[0] is not t.lowers:
-        _last_cue_tokens[:] = [t.lowers, [(i, w) for i, w in enumerate(t.lowers) if w in _CUE_WORDS]]
+    lowers = t.lowers
+    if _last_cue_tokens[0] is not lowers:
+        # the membership test runs in C (map over a method); only the few hits are visited in Python
+        hits = compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers))
+        _last_cue_tokens[:] = [lowers, [(i, lowers[i]) for i in hits]]
     return _last_cue_tokens[1]
 
 
@@ -357,9 +363,20 @@ def _is_data_version(word: str) -> bool:
     return DATA_VERSION_TOKEN.match(word) is not None
 
 
+@lru_cache(maxsize=1 << 16)
+def _may_continue_name(text: str) -> bool:
+    """Whether a word passes any word test of extend_model_name's loop (a size, a version, a variant or
+    a release name); most words pass none, and then the name cannot be extended."""
+    return (_is_size(text) or bool(VERSION_TOKEN.match(text)) and len(text) <= 4
+            or text.lower().lstrip("-") in VARIANT_WORDS and text[:1].isupper()
+            or len(text) >= 4 and text.isalpha() and text.isupper() and text.lower() not in NOT_NAMES)
+
+
 def extend_model_name(t: TokenArrays, start: int, end: int) -> int:
     """End of a model name followed by a version, size or variant: "Llama 2 70B", "Mistral 7B Instruct"."""
     words, n = t.words, len(t.words)
+    if end >= n or not _may_continue_name(words[end]):
+        return end
     has_digit = any(map(_has_digit, words[start:end]))
     while end < n and end - start < 5:
         text = words[end]
@@ -638,8 +655,32 @@ class ChosenMention(NamedTuple):
     introduced: bool
 
 
-def _ent_spans(doc: Doc, chosen: list[ChosenMention]) -> list[Span]:
-    return [Span(doc, m.start, m.end, label=m.label, span_id=m.key) for m in chosen]
+_ENT_COLUMNS = [ENT_IOB, ENT_TYPE, ENT_ID]
+
+
+def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
+    """doc.set_ents(spans, default="outside") for the chosen mentions, written as token columns.
+
+    A Span costs four Token objects to make; the columns hold what set_ents writes per token: IOB 3 (begin),
+    1 (inside) or 2 (outside), the label, and the key as the entity id (0 for none; kg sets no entity ids
+    elsewhere, so set_ents' keeping of an old id under a span without one never applies).
+    """
+    n = len(doc)
+    if not n:
+        return
+    iob, types, ids = [2] * n, [0] * n, [0] * n
+    add = doc.vocab.strings.add
+    for start, end, label, key, _, _ in chosen:
+        size = end - start
+        iob[start:end] = _BEGIN_INSIDE[size] if size < len(_BEGIN_INSIDE) else [3] + [1] * (size - 1)
+        types[start:end] = [add(label)] * size
+        if key:
+            ids[start:end] = [add(key)] * size
+    doc.from_array(_ENT_COLUMNS, numpy.array([iob, types, ids], dtype=numpy.uint64).T)
+
+
+#: the IOB codes of an entity of 0, 1, 2, ... tokens
+_BEGIN_INSIDE = [[3] + [1] * (size - 1) if size else [] for size in range(16)]
 
 
 def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
@@ -649,9 +690,11 @@ def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[st
 def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
     """Final typed mentions of a doc, in token order."""
     t = token_arrays(doc)
+    lowers = t.lowers
     cands: list[Candidate] = []
     for start, end, label, span_id in doc._.kg_lexicon:
-        if t.span_text(start, end).lower() in GENERIC_PHRASES:
+        # a one-token match's lower-case text is its lower-case word (spaCy's LOWER is str.lower of the text)
+        if (lowers[start] if end - start == 1 else t.span_text(start, end).lower()) in GENERIC_PHRASES:
             continue
         if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
             continue  # "full precision", "mixed precision": a number format, not the metric
@@ -716,7 +759,8 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
         group_of[short_key] = group_of.get(long_key, long_key)
-    texts = [t.span_text(c.start, c.end) for c in chosen]
+    idx, words, text = t.idx, t.words, t.text
+    texts = [text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])] for c in chosen]  # t.span_text, inline
     groups: dict[str, list[int]] = defaultdict(list)
     for i, cand in enumerate(chosen):
         key = _name_key(texts[i])
@@ -791,6 +835,7 @@ def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
 
 
 _LIST_SEPARATORS = frozenset({(",",), ("and",), ("or",), (",", "and"), (",", "or")})
+_SEPARATOR_WORDS = frozenset({",", "and", "or"})
 _STRONG_SOURCES = frozenset({"lexicon", "context", "abbreviation"})
 
 
@@ -875,6 +920,10 @@ def _separator(t: TokenArrays, end: int, start: int) -> bool:
 def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: set[int]) -> tuple[int, int] | None:
     """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None."""
     n = len(t.words)
+    # every list separator starts with one of _SEPARATOR_WORDS and ends with one: most names have none beside them
+    if direction == 1 and (edge.end >= n or t.lowers[edge.end] not in _SEPARATOR_WORDS) \
+            or direction == -1 and (edge.start < 2 or t.lowers[edge.start - 1] not in _SEPARATOR_WORDS):
+        return None
     if direction == 1:
         for gap in (1, 2):
             start = edge.end + gap
@@ -969,8 +1018,7 @@ class MentionChooser:
 
     def __call__(self, doc: Doc) -> Doc:
         chosen = choose_mention_rows(doc, title=doc._.kg_title)
-        # set_ents with the Spans directly: the doc.ents setter would rebuild every Span once more
-        doc.set_ents(_ent_spans(doc, chosen), default="outside")
+        _set_ents(doc, chosen)
         doc._.kg_mention_meta = _mention_meta(chosen)
         doc._.kg_mentions = chosen
         return doc
