@@ -50,3 +50,21 @@ def test_tokenizer_offsets_cover_text(tokenizer_nlp):
     text = "We fine-tune Qwen2.5-7B-Instruct (and ViT-L/14), then GPT-3.5-turbo."
     doc = tokenizer_nlp(text)
     assert "".join(token.text_with_ws for token in doc) == text
+
+
+def test_kg_tokenizer_factory_matches_customize_tokenizer(tokenizer_nlp):
+    """build_nlp's tokenizer (made by the kg.tokenizer.v1 factory) splits like spacy.blank + customize_tokenizer."""
+    import json
+    from pathlib import Path
+
+    from kg.extract.tokenizer import create_tokenizer  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.tokenizer.v1"}}})
+    texts = ["LLaMA-65B and GPT-3.5-turbo (GPT-4o), e.g. Llama-2-based ViT-L/14 vs. LoRA/QLoRA.", "don't", "U.S.A.",
+             "http://example.com/a-b", "3.5x faster:-)", "models—including K2-65B."]
+    texts += [json.loads(line)["text"] for line in (Path(__file__).parent / "data" / "heldout_abstracts.jsonl")
+              .read_text(encoding="utf-8").splitlines() if line.strip()]
+    for text in texts:
+        assert [(t.text, t.whitespace_) for t in nlp.make_doc(text)] == \
+            [(t.text, t.whitespace_) for t in tokenizer_nlp.make_doc(text)]
+    assert nlp.tokenizer.rules == tokenizer_nlp.tokenizer.rules

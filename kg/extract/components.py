@@ -77,6 +77,14 @@ class LexiconMatches(SpanRuler):
         return doc
 
 
+    def add_patterns(self, patterns: list[dict]) -> None:
+        """SpanRuler.add_patterns with the pipeline's components off: a phrase pattern needs only its tokens
+        (its LOWER or ORTH values), and running the components before this one over each of the ~1,900
+        packaged spellings cost part of every process's start-up."""
+        with self.nlp.select_pipes(disable=self.nlp.pipe_names):
+            super().add_patterns(patterns)
+
+
 @Language.factory("kg_lexicon_matches", assigns=["doc._.kg_lexicon"], default_config={"phrase_matcher_attr": None})
 def make_lexicon_matches(nlp: Language, name: str, phrase_matcher_attr: str | None) -> LexiconMatches:
     return LexiconMatches(nlp, name, phrase_matcher_attr=phrase_matcher_attr)

@@ -11,7 +11,7 @@ from . import components as _components  # noqa: F401
 from . import relations as _relations  # noqa: F401
 from . import tokens as _tokens  # noqa: F401
 from .lexicon import load_patterns, split_by_case
-from .tokenizer import customize_tokenizer
+from .tokenizer import create_tokenizer as _create_tokenizer  # noqa: F401  (registers kg.tokenizer.v1)
 
 
 def build_nlp(*, lexicon: str | Path | None = None) -> Language:
@@ -20,8 +20,7 @@ def build_nlp(*, lexicon: str | Path | None = None) -> Language:
     Args:
         lexicon: a JSONL lexicon to use instead of the packaged ones (tests pass small ones).
     """
-    nlp = spacy.blank("en")
-    customize_tokenizer(nlp)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.tokenizer.v1"}}})  # kg's rules
     nlp.add_pipe("kg_sentences")  # spaCy's sentencizer rule, and the token arrays made once
     caseless, cased = split_by_case(load_patterns(lexicon))
     for name, attr, patterns in (("kg_lexicon", "LOWER", caseless), ("kg_lexicon_cased", "ORTH", cased)):
