@@ -263,3 +263,21 @@ def test_extract_sentence_starts_match_spacys_sentencizer():
         assert [t.is_sent_start for t in kg_doc] == [t.is_sent_start for t in spacy_doc]
         assert [s.start for s in kg_doc.sents] == [s.start for s in spacy_doc.sents]
         assert token_arrays(kg_doc) == token_arrays(spacy_doc)
+
+
+def test_expand_char_span_matches_spacys_char_span():
+    """expand_char_span gives the tokens of doc.char_span(..., alignment_mode="expand"), whitespace tokens included."""
+    import spacy
+
+    from kg.extract.tokens import expand_char_span, token_arrays
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_sentences")
+    for text in ["A big dog.", "Two  spaces\nand a\n\nnew line ", " leading (PI) x", "x"]:
+        doc = nlp(text)
+        t = token_arrays(doc)
+        for start in range(-1, len(text) + 2):
+            for end in range(start + 1, len(text) + 3):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                expected = None if span is None else (span.start, span.end)
+                assert expand_char_span(t, start, end) == expected, (text, start, end)

@@ -5,7 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import Abbreviation
-from .tokens import TokenArrays, token_arrays
+from .tokens import TokenArrays, expand_char_span, token_arrays
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=())
@@ -73,11 +73,23 @@ def _open_parens(t: TokenArrays) -> list[int]:
 
 
 def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
-    """(long form span, short form span) pairs for every "long form (SF)" in the doc."""
-    pairs = []
-    t = token_arrays(doc)
+    """(long form span, short form span) pairs for every "long form (SF)" in the doc, then every "SF (long form)"."""
+    return [(doc[long_start:long_end], doc[short:short + 1])
+            for long_start, long_end, short in abbreviation_offsets(token_arrays(doc), max_words=max_words)]
+
+
+def abbreviation_offsets(t: TokenArrays, *, max_words: int = 10) -> list[tuple[int, int, int]]:
+    """(long form start, long form end, short form index) in tokens for every "long form (SF)" in the doc,
+    then for every "SF (long form)" (see find_reversed_abbreviations). Plain offsets: a Span per form, and
+    its text and offsets read through Tokens, cost more than finding the forms."""
+    parens = _open_parens(t)
+    return _forward_offsets(t, parens, max_words) + _reversed_offsets(t, parens, max_words)
+
+
+def _forward_offsets(t: TokenArrays, parens: list[int], max_words: int) -> list[tuple[int, int, int]]:
+    found = []
     words = t.words
-    for i in _open_parens(t):
+    for i in parens:
         if i + 2 >= len(words) or words[i + 2] != ")":
             continue
         short = words[i + 1]
@@ -90,20 +102,24 @@ def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Spa
         if long_text is None:
             continue
         window_end_char = t.end_char(i)
-        long_span = doc.char_span(window_end_char - len(long_text), window_end_char, alignment_mode="expand")
+        long_span = expand_char_span(t, window_end_char - len(long_text), window_end_char)
         if long_span is not None:
-            pairs.append((long_span, doc[i + 1:i + 2]))
-    pairs.extend(find_reversed_abbreviations(doc, max_words=max_words))
-    return pairs
+            found.append((*long_span, i + 1))
+    return found
 
 
 def find_reversed_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
     """Pairs for "SF (long form)", e.g. "ARIC (Activity Recognition In Classroom)": the whole text in
     parentheses must be the long form of the token before them."""
-    pairs = []
     t = token_arrays(doc)
+    return [(doc[long_start:long_end], doc[short:short + 1])
+            for long_start, long_end, short in _reversed_offsets(t, _open_parens(t), max_words)]
+
+
+def _reversed_offsets(t: TokenArrays, parens: list[int], max_words: int) -> list[tuple[int, int, int]]:
+    found = []
     words = t.words
-    for i in _open_parens(t):
+    for i in parens:
         if i == 0 or not is_short_form(words[i - 1]):
             continue
         close = next((j for j in range(i + 1, min(i + 2 + max_words, len(words))) if words[j] == ")"), None)
@@ -112,8 +128,8 @@ def find_reversed_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[
         inside = t.span_text(i + 1, close)
         short = words[i - 1]
         if best_long_form(short, inside) == inside and words[i + 1][:1].lower() == short[:1].lower():
-            pairs.append((doc[i + 1:close], doc[i - 1:i]))
-    return pairs
+            found.append((i + 1, close, i - 1))
+    return found
 
 
 @Language.factory("kg_abbreviations", assigns=["doc._.kg_abbreviations"], default_config={"max_words": 10})
@@ -128,7 +144,10 @@ class AbbreviationDetector:
         self.max_words = max_words
 
     def __call__(self, doc: Doc) -> Doc:
+        t = token_arrays(doc)
+        # the fields of Span.text, Span.start_char and Span.end_char, read from the token arrays
         doc._.kg_abbreviations = tuple(
-            Abbreviation(short=short.text, long=long.text, start=long.start_char, end=short.end_char)
-            for long, short in find_abbreviations(doc, max_words=self.max_words))
+            Abbreviation(short=t.words[short], long=t.span_text(long_start, long_end),
+                         start=t.idx[long_start] if long_start < len(t.idx) else len(t.text), end=t.end_char(short + 1))
+            for long_start, long_end, short in abbreviation_offsets(t, max_words=self.max_words))
         return doc

@@ -9,6 +9,7 @@ entity, marks what the paper introduces, and writes doc.ents plus doc._.kg_menti
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from ..normalize import name_key
-from .tokens import TokenArrays, token_arrays
+from .tokens import TokenArrays, expand_char_span, token_arrays
 from .patterns import (
     ACRONYM_WORD_SHAPE, APPOSITIVE_HEADS, CAMEL_SHAPE, DATA_VERSION_TOKEN, METRIC_AT_SHAPE, PHRASE_NAME_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
@@ -129,6 +130,11 @@ def _shape_mark(text: str) -> str | None:
     return kind
 
 
+#: word -> _shape_mark(word), "" for None, of the words seen; emptied when it reaches _MAX_SHAPE_MARKS words
+_SHAPE_MARKS: dict[str, str] = {}
+_MAX_SHAPE_MARKS = 1 << 16
+
+
 def _is_release_name(word: str) -> bool:
     """An all-capital release name after a letter-digit code: "DIAMOND" in "K2 DIAMOND"."""
     return len(word) >= 4 and word.isalpha() and word.isupper() and word.lower() not in NOT_NAMES
@@ -140,10 +146,19 @@ def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     One cached lookup per token and a tuple per hit: a Span per hit cost more than finding them.
     """
     words = token_arrays(doc).words
-    marks = list(map(_shape_mark, words))
+    # a dict read through map (in C) is cheaper per token than a call of the lru-cached function
+    marks = list(map(_SHAPE_MARKS.get, words))
+    if None in marks:
+        if len(_SHAPE_MARKS) >= _MAX_SHAPE_MARKS:
+            _SHAPE_MARKS.clear()
+        for word in words:
+            if word not in _SHAPE_MARKS:
+                _SHAPE_MARKS[word] = _shape_mark(word) or ""
+        marks = list(map(_SHAPE_MARKS.__getitem__, words))
     found = []
     last = len(words) - 1
-    for i, mark in [(i, mark) for i, mark in enumerate(marks) if mark is not None]:
+    for i in compress(range(len(marks)), marks):
+        mark = marks[i]
         if mark != "code":
             found.append((i, i + 1, mark))
         # "K2 DIAMOND": a letter-digit code (not a name alone: F0, R3, A1) followed by an all-capital release name
@@ -211,11 +226,11 @@ _INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
 _COMMA = frozenset({","})
 _CUE_WORDS = _HEAD_WORDS | _TRIGGER_WORDS | _INTRO_WORDS | _COMMA
 #: the lower-case words of the last doc seen by _cue_tokens, and its cue tokens
-_last_cue_tokens: list = [None, []]
+_last_cue_tokens: list = [None, ([], [])]
 
 
-def _cue_tokens(t: TokenArrays) -> list[tuple[int, str]]:
-    """(index, lower-case text) of the doc's tokens that are one of _CUE_WORDS, in order.
+def _cue_tokens(t: TokenArrays) -> tuple[list[int], list[str]]:
+    """The indices and the lower-case texts of the doc's tokens that are one of _CUE_WORDS, in order.
 
     The rules look up several of these word sets per doc; one pass over the tokens serves them all. The
     result is kept for the doc last asked about (`is` on its list of lower-case words, held here, so
@@ -224,14 +239,15 @@ def _cue_tokens(t: TokenArrays) -> list[tuple[int, str]]:
     lowers = t.lowers
     if _last_cue_tokens[0] is not lowers:
         # the membership test runs in C (map over a method); only the few hits are visited in Python
-        hits = compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers))
-        _last_cue_tokens[:] = [lowers, [(i, lowers[i]) for i in hits]]
+        indices = list(compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers)))
+        _last_cue_tokens[:] = [lowers, (indices, [lowers[i] for i in indices])]
     return _last_cue_tokens[1]
 
 
 def _cue_indices(t: TokenArrays, words: frozenset[str]) -> list[int]:
     """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order."""
-    return [i for i, w in _cue_tokens(t) if w in words]
+    indices, cue_words = _cue_tokens(t)
+    return list(compress(indices, map(words.__contains__, cue_words)))
 
 
 def _positions(seq: list[str], item: str) -> list[int]:
@@ -601,8 +617,9 @@ def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     return extra
 
 
-def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> set[int]:
-    """Indices of the spans the paper itself introduces."""
+def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, texts: list[str] | None = None
+                 ) -> set[int]:
+    """Indices of the spans the paper itself introduces (`texts`: the spans' texts, when known)."""
     introduced: set[int] = set()
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
@@ -640,8 +657,10 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None) -> s
             introduced.add(i)
     if title and ":" in title:
         prefix = name_key(title.split(":", 1)[0])
-        for i, cand in enumerate(spans):
-            if _name_key(t.span_text(cand.start, cand.end)) == prefix:
+        if texts is None:
+            texts = [t.span_text(cand.start, cand.end) for cand in spans]
+        for i, text in enumerate(texts):
+            if _name_key(text) == prefix:
                 introduced.add(i)
     return introduced
 
@@ -684,7 +703,9 @@ def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
         types[start:end] = [add(label)] * size
         if key:
             ids[start:end] = [add(key)] * size
-    doc.from_array(_ENT_COLUMNS, numpy.array([iob, types, ids], dtype=numpy.uint64).T)
+    # array.array converts the Python ints about twice as fast as numpy.array does
+    columns = numpy.frombuffer(array("Q", iob + types + ids), dtype=numpy.uint64).reshape(3, n)
+    doc.from_array(_ENT_COLUMNS, columns.T)
 
 
 #: the IOB codes of an entity of 0, 1, 2, ... tokens
@@ -773,7 +794,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
     for i, cand in enumerate(chosen):
         key = _name_key(texts[i])
         groups[group_of.get(key, key)].append(i)
-    introduced = _intro_flags(t, chosen, title)
+    introduced = _intro_flags(t, chosen, title, texts)
 
     chosen_mentions: list[ChosenMention] = []
     for members in groups.values():
@@ -825,7 +846,7 @@ def _is_project(t: TokenArrays, end: int) -> bool:
 
 def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
     """Typing evidence of one candidate from its source, its context and its shape."""
-    text = t.span_text(cand.start, cand.end)
+    text = t.text[t.idx[cand.start]:t.end_char(cand.end)]  # t.span_text(cand.start, cand.end); never empty
     if cand.source != "shape" and cand.label:
         cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
     cue = context_type(t, cand.start, cand.end)
@@ -865,24 +886,26 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
     typed). Adds evidence to `chosen` in place and returns the new candidates.
     """
     by_end = {c.end: c for c in chosen}
-    taken = {i for c in chosen for i in range(c.start, c.end)}
+    lowers = t.lowers
     for cand in chosen:  # "mIoU on X", "top-1 accuracy on X"
-        prev = by_end.get(cand.start - 1)
-        if cand.start >= 1 and t.lowers[cand.start - 1] == "on" and prev is not None \
-                and _strong_type(prev) == "Metric" and cand.source != "lexicon":
-            cand.add("Dataset", EVIDENCE_WEIGHT["context"])
+        if cand.start >= 1 and lowers[cand.start - 1] == "on":
+            prev = by_end.get(cand.start - 1)
+            if prev is not None and _strong_type(prev) == "Metric" and cand.source != "lexicon":
+                cand.add("Dataset", EVIDENCE_WEIGHT["context"])
     # chains of candidates joined by list separators
     # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
     chains: list[list[Candidate]] = []
     closed: list[bool] = []
     for cand in sorted(chosen, key=_start):
-        if chains and not closed[-1] and _separator(t, chains[-1][-1].end, cand.start):
+        if chains and not closed[-1] and 0 < cand.start - chains[-1][-1].end <= 2 \
+                and _separator(t, chains[-1][-1].end, cand.start):
             chains[-1].append(cand)
             closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
         else:
             chains.append([cand])
             closed.append(False)
     new: list[Candidate] = []
+    taken: set[int] | None = None  # the tokens of the candidates, made when a list can be extended
     for chain, is_closed in zip(chains, closed):
         types = {_strong_type(c) for c in chain} - {""}
         if len(types) != 1:
@@ -897,6 +920,10 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
             while True:
                 if direction == 1 and is_closed:
                     break
+                if not _beside_separator(t, edge, direction):
+                    break  # (_list_neighbour would find nothing): most names are not next to a separator
+                if taken is None:
+                    taken = {i for c in chosen for i in range(c.start, c.end)}
                 found = _list_neighbour(t, edge, direction, taken)
                 if found is None or direction == -1 and is_closed and _is_conjunction(t, found[1], edge.start):
                     break
@@ -925,13 +952,17 @@ def _separator(t: TokenArrays, end: int, start: int) -> bool:
     return 0 < start - end <= 2 and tuple(t.lowers[end:start]) in _LIST_SEPARATORS
 
 
+def _beside_separator(t: TokenArrays, edge: Candidate, direction: int) -> bool:
+    """Whether a list separator can follow (direction 1) or precede (-1) `edge`: each separator starts and
+    ends with one of _SEPARATOR_WORDS."""
+    if direction == 1:
+        return edge.end < len(t.lowers) and t.lowers[edge.end] in _SEPARATOR_WORDS
+    return edge.start >= 2 and t.lowers[edge.start - 1] in _SEPARATOR_WORDS
+
+
 def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: set[int]) -> tuple[int, int] | None:
     """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None."""
     n = len(t.words)
-    # every list separator starts with one of _SEPARATOR_WORDS and ends with one: most names have none beside them
-    if direction == 1 and (edge.end >= n or t.lowers[edge.end] not in _SEPARATOR_WORDS) \
-            or direction == -1 and (edge.start < 2 or t.lowers[edge.start - 1] not in _SEPARATOR_WORDS):
-        return None
     if direction == 1:
         for gap in (1, 2):
             start = edge.end + gap
@@ -981,13 +1012,12 @@ def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: _WordPositions
     """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
     for abbreviation in doc._.kg_abbreviations:
-        long_span = doc.char_span(abbreviation.start, abbreviation.start + len(abbreviation.long),
-                                  alignment_mode="expand")
+        long_span = expand_char_span(t, abbreviation.start, abbreviation.start + len(abbreviation.long))
         if long_span is None:
             continue
         short_tokens = positions.get(abbreviation.short)
         if short_tokens:
-            pairs.append(((long_span.start, long_span.end), short_tokens[0]))
+            pairs.append((long_span, short_tokens[0]))
     return pairs
 
 

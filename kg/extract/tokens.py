@@ -8,6 +8,7 @@ Python objects except the strings themselves.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import compress
 from typing import NamedTuple
 
@@ -49,6 +50,27 @@ class TokenArrays(NamedTuple):
     def end_char(self, end: int) -> int:
         """Character offset just after token end - 1."""
         return self.idx[end - 1] + len(self.words[end - 1])
+
+
+def expand_char_span(t: TokenArrays, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """(start, end) token offsets of doc.char_span(start_char, end_char, alignment_mode="expand"), without
+    making a Span; None where char_span gives None (a character outside the text).
+
+    A token's characters run from its offset to the next token's (its trailing space included), so the token
+    holding a character is the last one starting at or before it.
+
+    >>> t = TokenArrays(["A", "big", "dog"], [], [], [], [], [], [0, 2, 6], "A big dog")
+    >>> expand_char_span(t, 3, 7), expand_char_span(t, 5, 9), expand_char_span(t, 1, 5), expand_char_span(t, 8, 10)
+    ((1, 3), (2, 3), (1, 2), None)
+    """
+    idx, words = t.idx, t.words
+    if not 0 <= start_char < len(t.text) or not 0 <= end_char - 1 < len(t.text):
+        return None
+    start = bisect_right(idx, start_char) - 1
+    end = bisect_right(idx, end_char - 1)
+    if start_char == idx[start] + len(words[start]):
+        start += 1  # a span starting in a token's trailing space starts at the next token
+    return start, end
 
 
 def _strings(doc: Doc, hashes: list[int]) -> list[str]:
