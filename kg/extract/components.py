@@ -26,6 +26,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from ..normalize import name_key
+from ..types import Abbreviation
 from .tokens import TokenArrays, expand_char_span, token_arrays
 from .patterns import (
     ACRONYM_WORD_SHAPE, APPOSITIVE_HEADS, CAMEL_SHAPE, DATA_VERSION_TOKEN, METRIC_AT_SHAPE, PHRASE_NAME_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
@@ -349,16 +350,17 @@ _CUE_BEFORE_LAST = frozenset(cue[-1] for cue in CUE_BEFORE) | {"the", "a", "an"}
 
 def context_type(t: TokenArrays, start: int, end: int) -> str:
     """The type the words around a name give it: "the X dataset", "trained on X", "X, a new model"."""
-    after = t.lowers[end:end + 4]
-    if after:
-        first = after[0]
+    lowers = t.lowers
+    n = len(lowers)
+    if end < n:  # (words read by index: this runs for every chosen name, and a slice per call cost more)
+        first = lowers[end]
         if first in ("-based", "-style"):
             return ""
-        if first in CUE_NOUNS and not (len(after) > 1 and after[1] in ("of",)):
+        if first in CUE_NOUNS and not (end + 1 < n and lowers[end + 1] == "of"):
             return CUE_NOUNS[first]
-        if first == "," and len(after) >= 3 and after[1] in ("a", "an", "the"):
+        if first == "," and end + 2 < n and lowers[end + 1] in ("a", "an", "the"):
             return appositive_type(t, end + 2)
-    if start == 0 or t.lowers[start - 1] not in _CUE_BEFORE_LAST:
+    if start == 0 or lowers[start - 1] not in _CUE_BEFORE_LAST:
         return ""  # no cue can end here (the loop below would find none; most names take this exit)
     for size in (3, 2, 1):
         if start - size < 0:
@@ -720,8 +722,9 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
     """Final typed mentions of a doc, in token order."""
     t = token_arrays(doc)
     lowers = t.lowers
+    ext = doc._  # one Underscore object for the three reads
     cands: list[Candidate] = []
-    for start, end, label, span_id in doc._.kg_lexicon:
+    for start, end, label, span_id in ext.kg_lexicon:
         # a one-token match's lower-case text is its lower-case word (spaCy's LOWER is str.lower of the text)
         if (lowers[start] if end - start == 1 else t.span_text(start, end).lower()) in GENERIC_PHRASES:
             continue
@@ -735,7 +738,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
         if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
             cand.key = None
         cands.append(cand)
-    for start, shape_end, kind in doc._.kg_shapes:
+    for start, shape_end, kind in ext.kg_shapes:
         end = extend_model_name(t, start, shape_end) if kind in ("digit", "camel") else shape_end
         if end == shape_end and kind in ("caps", "camel", "digit"):
             end = extend_version(t, start, end)
@@ -744,7 +747,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
     abbreviation_links: list[tuple[str, str]] = []
     positions = _WordPositions(t.words)
     shorts_done: set[tuple[str, str]] = set()
-    for (long_start, long_end), short_index in _abbreviation_spans(doc, t, positions):
+    for (long_start, long_end), short_index in _abbreviation_spans(ext.kg_abbreviations, t, positions):
         long_text = t.span_text(long_start, long_end)
         if is_generic_long_form(long_text):
             continue
@@ -846,7 +849,8 @@ def _is_project(t: TokenArrays, end: int) -> bool:
 
 def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
     """Typing evidence of one candidate from its source, its context and its shape."""
-    text = t.text[t.idx[cand.start]:t.end_char(cand.end)]  # t.span_text(cand.start, cand.end); never empty
+    last = cand.end - 1
+    text = t.text[t.idx[cand.start]:t.idx[last] + len(t.words[last])]  # t.span_text(cand.start, cand.end), inline
     if cand.source != "shape" and cand.label:
         cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
     cue = context_type(t, cand.start, cand.end)
@@ -1007,11 +1011,11 @@ class _WordPositions:
         return self.found[word] or default
 
 
-def _abbreviation_spans(doc: Doc, t: TokenArrays, positions: _WordPositions
+def _abbreviation_spans(abbreviations: tuple[Abbreviation, ...], t: TokenArrays, positions: _WordPositions
                         ) -> list[tuple[tuple[int, int], int]]:
     """((long start, long end), short token index) per abbreviation definition of the doc."""
     pairs = []
-    for abbreviation in doc._.kg_abbreviations:
+    for abbreviation in abbreviations:
         long_span = expand_char_span(t, abbreviation.start, abbreviation.start + len(abbreviation.long))
         if long_span is None:
             continue
@@ -1036,7 +1040,7 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
             if other.key is None:
                 other.key = cand.key
             continue
-        if any(taken[cand.start:cand.end]):
+        if taken.find(1, cand.start, cand.end) >= 0:  # any token taken (searched in C, no slice)
             continue
         taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
         merged[span_key] = cand
@@ -1055,8 +1059,9 @@ class MentionChooser:
     and doc._.kg_mentions (the same mentions as ChosenMention tuples, which doc_to_extraction reads)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        chosen = choose_mention_rows(doc, title=doc._.kg_title)
+        ext = doc._  # each `doc._` makes a new Underscore object: one serves the reads and writes here
+        chosen = choose_mention_rows(doc, title=ext.kg_title)
         _set_ents(doc, chosen)
-        doc._.kg_mention_meta = _mention_meta(chosen)
-        doc._.kg_mentions = chosen
+        ext.kg_mention_meta = _mention_meta(chosen)
+        ext.kg_mentions = chosen
         return doc

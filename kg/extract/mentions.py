@@ -32,12 +32,14 @@ def _make_doc(nlp: Language, document: Document) -> Doc:
 def doc_to_extraction(doc: Doc, document: Document) -> DocExtraction:
     """Plain data from a processed Doc."""
     t = token_arrays(doc)
-    chosen = doc._.kg_mentions
+    ext = doc._  # each `doc._` makes a new Underscore object: one serves the reads here
+    chosen = ext.kg_mentions
     if chosen is not None:  # kg_mentions' own rows: the same as doc.ents, without making a Span per mention
-        by_tokens = {(m.start, m.end): _mention(t, document.id, m.start, m.end, m.label, m.key, m.source,
-                                                m.introduced) for m in chosen}
+        doc_id = document.id
+        by_tokens = {(start, end): _mention(t, doc_id, start, end, label, key, source, introduced)
+                     for start, end, label, key, source, introduced in chosen}
     else:
-        meta = doc._.kg_mention_meta or {}
+        meta = ext.kg_mention_meta or {}
         by_tokens = {(ent.start, ent.end): span_to_mention(ent, document.id, *meta.get((ent.start, ent.end), ()),
                                                            tokens=t) for ent in doc.ents}
     mentions = {(m.start, m.end): m for m in by_tokens.values()}
@@ -45,9 +47,9 @@ def doc_to_extraction(doc: Doc, document: Document) -> DocExtraction:
         RelationMention(head=by_tokens.get((head.start, head.end)) or span_to_mention(head, document.id, tokens=t),
                         type=relation, tail=by_tokens.get((tail.start, tail.end))
                         or span_to_mention(tail, document.id, tokens=t), cue=cue, confidence=confidence)
-        for head, relation, tail, cue, confidence in doc._.kg_relations)
+        for head, relation, tail, cue, confidence in ext.kg_relations)
     return DocExtraction(document=document, mentions=tuple(mentions.values()), relations=relations,
-                         abbreviations=tuple(doc._.kg_abbreviations))
+                         abbreviations=tuple(ext.kg_abbreviations))
 
 
 def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bool = False, *,
