@@ -232,6 +232,21 @@ def test_extract_mention_rows_match_the_ents(nlp):
     assert {(m.start, m.end): (m.source, m.introduced) for m in rows} == doc._.kg_mention_meta
 
 
+def test_extract_entity_columns_match_set_ents(nlp):
+    """kg_mentions writes doc.ents as token columns: the same columns as doc.set_ents with Spans."""
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE
+    from spacy.tokens import Span
+
+    columns = [ENT_IOB, ENT_TYPE, ENT_ID, ENT_KB_ID]
+    for text in ("We present Foo-7B, a new model. It beats GPT-4 and LLaMA 65B on MMLU, the K2 DIAMOND benchmark.",
+                 "GPT-4", "No names here.", "Llama 2 70B and Mistral 7B Instruct beat LLaMA-65B"):
+        doc = nlp(text)
+        expected = nlp.make_doc(text)
+        expected.set_ents([Span(expected, m.start, m.end, label=m.label, span_id=m.key) for m in doc._.kg_mentions],
+                          default="outside")
+        assert doc.to_array(columns).tolist() == expected.to_array(columns).tolist()
+
+
 def test_extract_shape_candidates_are_name_shaped_tokens(nlp):
     from kg.extract.components import shape_candidates
 

@@ -688,30 +688,31 @@ _ENT_COLUMNS = [ENT_IOB, ENT_TYPE, ENT_ID]
 
 
 def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
-    """doc.set_ents(spans, default="outside") for the chosen mentions, written as token columns.
+    """doc.set_ents(spans, default="outside") for the chosen mentions (sorted, not overlapping), written as
+    token columns.
 
     A Span costs four Token objects to make; the columns hold what set_ents writes per token: IOB 3 (begin),
     1 (inside) or 2 (outside), the label, and the key as the entity id (0 for none; kg sets no entity ids
-    elsewhere, so set_ents' keeping of an old id under a span without one never applies).
+    elsewhere, so set_ents' keeping of an old id under a span without one never applies). The doc is cut
+    into runs of equal rows (outside, begin, inside, per mention) that numpy repeats, so Python visits
+    each mention once rather than each token.
     """
     n = len(doc)
     if not n:
         return
-    iob, types, ids = [2] * n, [0] * n, [0] * n
     add = doc.vocab.strings.add
+    rows: list[int] = []  # (IOB, label, id) of each run, flat
+    lengths: list[int] = []  # tokens in each run
+    position = 0
     for start, end, label, key, _, _ in chosen:
-        size = end - start
-        iob[start:end] = _BEGIN_INSIDE[size] if size < len(_BEGIN_INSIDE) else [3] + [1] * (size - 1)
-        types[start:end] = [add(label)] * size
-        if key:
-            ids[start:end] = [add(key)] * size
-    # array.array converts the Python ints about twice as fast as numpy.array does
-    columns = numpy.frombuffer(array("Q", iob + types + ids), dtype=numpy.uint64).reshape(3, n)
-    doc.from_array(_ENT_COLUMNS, columns.T)
-
-
-#: the IOB codes of an entity of 0, 1, 2, ... tokens
-_BEGIN_INSIDE = [[3] + [1] * (size - 1) if size else [] for size in range(16)]
+        label_id, key_id = add(label), add(key) if key else 0
+        rows += (2, 0, 0, 3, label_id, key_id, 1, label_id, key_id)
+        lengths += (start - position, 1, end - start - 1)
+        position = end
+    rows += (2, 0, 0)
+    lengths.append(n - position)
+    runs = numpy.frombuffer(array("Q", rows), dtype=numpy.uint64).reshape(-1, 3)
+    doc.from_array(_ENT_COLUMNS, numpy.repeat(runs, lengths, axis=0))
 
 
 def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
