@@ -62,21 +62,35 @@ class LexiconMatches(SpanRuler):
     then a Span again per read, cost more than the matching.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: match id -> (label hash, id hash, label, id): how a match's Span sorts after its offsets, and what it
+        #: holds (a match id always stands for the same label and id, so each is looked up once)
+        self._sort_keys: dict[int, tuple[int, int, str, str]] = {}
+
     def __call__(self, doc: Doc) -> Doc:
         self._require_patterns()
         matches = self.phrase_matcher(doc)
         if len(self.matcher):
             matches = [*self.matcher(doc), *matches]
-        strings = doc.vocab.strings
+        sort_keys = self._sort_keys
         found = set()
         for match_id, start, end in matches:
             if start != end:
-                info = self._match_label_id_map[match_id]
-                label, span_id = info["label"], info["id"]
-                found.add((start, end, strings.add(label), strings.add(span_id) if span_id else 0, label, span_id))
-        doc._.kg_lexicon = [*doc._.kg_lexicon, *((start, end, label, span_id)
-                                                 for start, end, _, _, label, span_id in sorted(found))]
+                key = sort_keys.get(match_id)
+                if key is None:
+                    key = sort_keys[match_id] = self._sort_key(doc, match_id)
+                found.add((start, end, *key))
+        ext = doc._  # each `doc._` makes a new Underscore object
+        ext.kg_lexicon = [*ext.kg_lexicon, *((start, end, label, span_id)
+                                             for start, end, _, _, label, span_id in sorted(found))]
         return doc
+
+    def _sort_key(self, doc: Doc, match_id: int) -> tuple[int, int, str, str]:
+        info = self._match_label_id_map[match_id]
+        label, span_id = info["label"], info["id"]
+        strings = doc.vocab.strings
+        return strings.add(label), strings.add(span_id) if span_id else 0, label, span_id
 
 
     def add_patterns(self, patterns: list[dict]) -> None:
@@ -603,11 +617,13 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
 
 def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     """Other occurrences of names found by context or abbreviation, as candidates of the same kind."""
-    taken = {i for c in chosen for i in range(c.start, c.end)}
     texts: dict[tuple[str, ...], Candidate] = {}
     for cand in chosen:
         if cand.source in ("context", "abbreviation") and cand.kind in ("named", "long", "short"):
             texts.setdefault(tuple(t.words[cand.start:cand.end]), cand)
+    if not texts:
+        return []
+    taken = {i for c in chosen for i in range(c.start, c.end)}
     extra = []
     for words, cand in texts.items():
         n = len(words)
@@ -912,10 +928,15 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
     new: list[Candidate] = []
     taken: set[int] | None = None  # the tokens of the candidates, made when a list can be extended
     for chain, is_closed in zip(chains, closed):
-        types = {_strong_type(c) for c in chain} - {""}
-        if len(types) != 1:
-            continue
-        label = types.pop()
+        if len(chain) == 1:  # most chains: one name, typed or not
+            label = _strong_type(chain[0])
+            if not label:
+                continue
+        else:
+            types = {_strong_type(c) for c in chain} - {""}
+            if len(types) != 1:
+                continue
+            label = types.pop()
         if label in ("Task", "Metric"):
             continue  # lower-case phrases in lists are found by their heads
         members = list(chain)
