@@ -296,3 +296,17 @@ def test_expand_char_span_matches_spacys_char_span():
                 span = doc.char_span(start, end, alignment_mode="expand")
                 expected = None if span is None else (span.start, span.end)
                 assert expand_char_span(t, start, end) == expected, (text, start, end)
+
+
+def test_token_arrays_text_from_the_document_equals_the_joined_tokens(nlp):
+    """kg_sentences takes the text of a doc made by _make_doc from its document instead of joining the tokens."""
+    from kg.extract.mentions import _make_doc
+    from kg.extract.tokens import token_arrays
+
+    for text in ("We present Foo-7B.  It beats GPT-4\\n(OpenAI) on MMLU. ", "x", " lead", "trail "):
+        made = _make_doc(nlp, Document("d", text))
+        assert made._.kg_text == text
+        assert token_arrays(nlp(made)) == token_arrays(nlp(text))
+    stale = nlp.make_doc("Other words entirely")
+    stale._.kg_text = "a text of another length"
+    assert token_arrays(nlp(stale)).text == "Other words entirely"

@@ -25,7 +25,9 @@ def extract_document(nlp: Language, document: Document) -> DocExtraction:
 def _make_doc(nlp: Language, document: Document) -> Doc:
     """The tokenized Doc of a document, carrying its title for the "X: ..." introduction cue."""
     doc = nlp.make_doc(document.text)
-    doc._.kg_title = document.title
+    ext = doc._  # each `doc._` makes a new Underscore object
+    ext.kg_title = document.title
+    ext.kg_text = document.text  # what kg_sentences would otherwise rebuild from the tokens
     return doc
 
 

@@ -8,6 +8,7 @@ Python objects except the strings themselves.
 """
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from itertools import compress
 from typing import NamedTuple
@@ -21,6 +22,10 @@ from spacy.tokens import Doc
 
 if not Doc.has_extension("kg_tokens"):
     Doc.set_extension("kg_tokens", default=None)
+#: the text a Doc was made from, when kg made it (mentions._make_doc): spaCy's tokens reproduce their text
+#: exactly, so this is doc.text without joining the tokens again
+if not Doc.has_extension("kg_text"):
+    Doc.set_extension("kg_text", default=None)
 
 #: string hash -> string; hashes are deterministic across vocabularies, so one cache serves all docs
 _STRINGS: dict[int, str] = {}
@@ -97,7 +102,8 @@ def token_arrays(doc: Doc) -> TokenArrays:
     if cached is not None and len(cached.words) == n:
         return cached
     columns = doc.to_array(_COLUMNS).T.tolist() if n else [[]] * len(_COLUMNS)
-    arrays = _token_arrays(doc, columns, has_sentences=bool(n) and doc.has_annotation("SENT_START"))
+    arrays = _token_arrays(doc, columns, has_sentences=bool(n) and doc.has_annotation("SENT_START"),
+                           text=doc._.kg_text)
     doc._.kg_tokens = arrays
     return arrays
 
@@ -105,14 +111,14 @@ def token_arrays(doc: Doc) -> TokenArrays:
 _COLUMNS = [ORTH, LOWER, IS_PUNCT, SENT_START, IDX, SPACY]
 
 
-def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words: list[str] | None = None
-                  ) -> TokenArrays:
-    """TokenArrays from the doc's _COLUMNS as lists (and its words, when they are known already)."""
+def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words: list[str] | None = None,
+                  text: str | None = None) -> TokenArrays:
+    """TokenArrays from the doc's _COLUMNS as lists (and its words and text, when they are known already)."""
     orth, lower, punct, starts, idx, space = columns
     n = len(orth)
     words = _strings(doc, orth) if words is None else words
     lowers = _strings(doc, lower)
-    is_sent_start = [s == 1 for s in starts]
+    is_sent_start = list(map(_ONE.__eq__, starts))  # [s == 1 for s in starts], compared in C
     sent_start = [0] * n
     sent_end = [n] * n
     if has_sentences:
@@ -121,10 +127,12 @@ def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words
             s, e = bounds[b], bounds[b + 1]
             sent_start[s:e] = [s] * (e - s)
             sent_end[s:e] = [e] * (e - s)
-    text = "".join([w + " " if sp else w for w, sp in zip(words, space)])
+    if text is None or len(text) != (idx[-1] + len(words[-1]) + space[-1] if n else 0):
+        text = "".join([w + " " if sp else w for w, sp in zip(words, space)])
     return TokenArrays(words, lowers, punct, is_sent_start, sent_start, sent_end, idx, text)
 
 
+_ONE = 1
 #: SENT_START -1 (not a sentence start) as Doc.to_array and Doc.from_array hold it (unsigned 64 bits)
 _NOT_START = 2 ** 64 - 1
 #: the sentence-final characters of spaCy's Sentencizer
@@ -167,6 +175,7 @@ class SentenceStarts:
         n = len(doc)
         if not n:
             return doc
+        ext = doc._  # each `doc._` makes a new Underscore object: one serves the read and the write here
         columns = doc.to_array(_COLUMNS).T.tolist()
         words = _strings(doc, columns[0])
         starts = [_NOT_START] * n
@@ -175,7 +184,8 @@ class SentenceStarts:
         old = columns[3]
         if any(old):
             starts = [s if s else new for s, new in zip(old, starts)]
-        doc.from_array([SENT_START], numpy.array(starts, dtype=numpy.uint64))
+        # array.array converts the Python ints faster than numpy.array does
+        doc.from_array([SENT_START], numpy.frombuffer(array("Q", starts), dtype=numpy.uint64))
         columns[3] = starts
-        doc._.kg_tokens = _token_arrays(doc, columns, has_sentences=True, words=words)
+        ext.kg_tokens = _token_arrays(doc, columns, has_sentences=True, words=words, text=ext.kg_text)
         return doc
