@@ -580,7 +580,7 @@ def context_name_candidates(t: TokenArrays) -> list[Candidate]:
             # "we introduce a pretrained small scorer, Cappy, designed to ..."
             found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=APPOSITIVE_HEADS.get(lower, ""),
                                    kind="named"))
-        elif (words[i + 1] == "," and _is_name_token(t, i) and i + 3 < n and lowers[i + 2] in ("a", "an")
+        elif (words[i + 1] == "," and i + 3 < n and lowers[i + 2] in ("a", "an") and _is_name_token(t, i)
               and (i == 0 or not _is_name_token(t, i - 1))):
             head = appositive_type(t, i + 3)
             if head:
@@ -635,18 +635,18 @@ def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
     return extra
 
 
-def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, texts: list[str] | None = None
+def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys: list[str] | None = None
                  ) -> set[int]:
-    """Indices of the spans the paper itself introduces (`texts`: the spans' texts, when known)."""
+    """Indices of the spans the paper itself introduces (`keys`: the name keys of the spans' texts, when known)."""
     introduced: set[int] = set()
     by_start = {c.start: i for i, c in enumerate(spans)}
     starts = sorted(by_start)
     lowers, n = t.lowers, len(t.words)
     for index in _cue_indices(t, _INTRO_WORDS):
         sent_start, sent_end = t.sent_start[index], t.sent_end[index]
-        words = lowers[max(sent_start, index - 6):index]
         lower = lowers[index]
-        if lower in NAMING_WORDS or (lower in INTRO_VERBS and not INTRO_SUBJECTS.isdisjoint(words)):
+        if lower in NAMING_WORDS or (lower in INTRO_VERBS
+                                     and not INTRO_SUBJECTS.isdisjoint(lowers[max(sent_start, index - 6):index])):
             # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
             k = bisect_right(starts, index)
             for start in starts[k:k + 1]:
@@ -675,10 +675,10 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, text
             introduced.add(i)
     if title and ":" in title:
         prefix = name_key(title.split(":", 1)[0])
-        if texts is None:
-            texts = [t.span_text(cand.start, cand.end) for cand in spans]
-        for i, text in enumerate(texts):
-            if _name_key(text) == prefix:
+        if keys is None:
+            keys = [_name_key(t.span_text(cand.start, cand.end)) for cand in spans]
+        for i, key in enumerate(keys):
+            if key == prefix:
                 introduced.add(i)
     return introduced
 
@@ -728,7 +728,7 @@ def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
     rows += (2, 0, 0)
     lengths.append(n - position)
     runs = numpy.frombuffer(array("Q", rows), dtype=numpy.uint64).reshape(-1, 3)
-    doc.from_array(_ENT_COLUMNS, numpy.repeat(runs, lengths, axis=0))
+    doc.from_array(_ENT_COLUMNS, runs.repeat(lengths, axis=0))
 
 
 def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
@@ -810,11 +810,11 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
         group_of[short_key] = group_of.get(long_key, long_key)
     idx, words, text = t.idx, t.words, t.text
     texts = [text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])] for c in chosen]  # t.span_text, inline
+    keys = list(map(_name_key, texts))
     groups: dict[str, list[int]] = defaultdict(list)
-    for i, cand in enumerate(chosen):
-        key = _name_key(texts[i])
+    for i, key in enumerate(keys):
         groups[group_of.get(key, key)].append(i)
-    introduced = _intro_flags(t, chosen, title, texts)
+    introduced = _intro_flags(t, chosen, title, keys)
 
     chosen_mentions: list[ChosenMention] = []
     for members in groups.values():
@@ -844,7 +844,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
         if lexicon_member is None and any(_is_project(t, chosen[i].end) for i in members):
             continue  # "the K2 project", "LLM360, an initiative to ...": initiatives are not entities
         first = min(members, key=lambda i: chosen[i].start)
-        surfaces = {_name_key(texts[i]) for i in members}
+        surfaces = {keys[i] for i in members}
         for i in members:
             cand = chosen[i]
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
