@@ -23,7 +23,7 @@ import numpy
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..normalize import name_key
 from ..types import Abbreviation
