@@ -132,6 +132,7 @@ def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words
     return TokenArrays(words, lowers, punct, is_sent_start, sent_start, sent_end, idx, text)
 
 
+#: SENT_START 1 (a sentence start); its bound __eq__ lets map() compare a column in C
 _ONE = 1
 #: SENT_START -1 (not a sentence start) as Doc.to_array and Doc.from_array hold it (unsigned 64 bits)
 _NOT_START = 2 ** 64 - 1
