@@ -112,7 +112,9 @@ def make_parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=extract_cli)
 
     query = commands.add_parser("query", help="run a SPARQL query over an RDF export",
-                                description="Run SPARQL over graph.ttl (or .nt, .jsonld).")
+                                description="Run SPARQL over graph.ttl (or .nt, .jsonld). An export of 64 MB or more "
+                                            "is queried through an on-disk store beside it (GRAPH.oxigraph/), built "
+                                            "on the first query and rebuilt when the export changes.")
     query.add_argument("graph", metavar="GRAPH", help="an RDF export written by kg build")
     query.add_argument("query", nargs="?", metavar="QUERY", help="the SPARQL query text")
     query.add_argument("--file", metavar="FILE.rq", help="read the query from a file")

@@ -21,6 +21,8 @@ import io
 import json
 import os
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
@@ -818,7 +820,10 @@ def query_rdf(source: str | Path | Graph | nx.MultiDiGraph, sparql: str, *,
               query_name: str = "<query>") -> tuple[list[str], list[tuple[str | None, ...]]]:
     """Run a SPARQL query over an RDF file (.ttl, .nt, .jsonld), a kg graph.json, an rdflib Graph or a kg graph.
 
-    The data is loaded into an in-memory pyoxigraph store (about 2 s for a million triples).
+    The data is loaded into an in-memory pyoxigraph store (about 2.7 s of CPU for a million triples).
+    An RDF file of at least `STORE_MIN_BYTES` is instead queried through an on-disk store kept beside
+    it (``graph.ttl.oxigraph/``), built on the first query and rebuilt when the file changes: it opens
+    at once, where loading 10 million triples took half a minute and 4 GB at each query.
 
     Args:
         query_name: where the query came from (its file), named in syntax errors.
@@ -887,14 +892,22 @@ def _one_line(text: str, *, limit: int = 200) -> str:
 
 
 def _load_store(source: str | Path | Graph | nx.MultiDiGraph) -> ox.Store:
+    if isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() != ".json":
+        path = Path(source)
+        format = _rdf_format(path)
+        if _file_size(path) >= STORE_MIN_BYTES:
+            store = _disk_store(path, format)
+            if store is not None:
+                return store
+        store = ox.Store()
+        _load_file(store, path, format)
+        return store
     store = ox.Store()
     if isinstance(source, Graph):
         store.load(source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    elif isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() == ".json":
+    elif isinstance(source, (str, os.PathLike)):
         # graph.json (node-link) from kg build: query it without writing RDF first
         _extend(store, graph_triples(read_graph_json(source)))
-    elif isinstance(source, (str, os.PathLike)):
-        _load_file(store, Path(source))
     else:
         _extend(store, graph_triples(source))
     return store
@@ -904,16 +917,111 @@ def _extend(store: ox.Store, triples: Iterable[Triple]) -> None:
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _oxigraph_triples(triples))
 
 
-def _load_file(store: ox.Store, path: Path) -> None:
+def _rdf_format(path: Path) -> ox.RdfFormat:
     format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
     if format is None:
         raise InputError(str(path), None, "unknown RDF format: expected a .ttl, .nt or .jsonld file from kg build")
+    return format
+
+
+def _file_size(path: Path) -> int:
     try:
-        store.load(path=str(path), format=format)
+        return path.stat().st_size
+    except OSError as e:
+        raise InputError(str(path), None, f"cannot read: {e.strerror or e}") from e
+
+
+def _load_file(store: ox.Store, path: Path, format: ox.RdfFormat, *, bulk: bool = False) -> None:
+    try:
+        if bulk:
+            store.bulk_load(path=str(path), format=format)
+        else:
+            store.load(path=str(path), format=format)
     except SyntaxError as e:
         raise InputError(str(path), e.lineno, f"not valid {format.name}: {_one_line(str(e.msg))}") from e
     except OSError as e:
+        if bulk:  # may be the store's own disk failing: the caller falls back to loading into memory
+            raise
         raise InputError(str(path), None, f"cannot read: {e.strerror or e}") from e
+
+
+# ---------------------------------------------------------------------------- on-disk store
+
+#: RDF files at least this large are queried through an on-disk store beside them. Below it, loading
+#: into memory costs less than building the store (22 MB, 4,000 abstracts: 1.1 s against 2.3 s of CPU).
+STORE_MIN_BYTES = 64 * 1024 * 1024
+
+#: The file in a store's directory that names the export it was built from.
+STORE_STAMP = "kg-source.json"
+
+
+def store_path(path: str | Path) -> Path:
+    """The directory of the on-disk store that `query_rdf` keeps for the RDF file at path.
+
+    >>> store_path("out/graph.ttl").as_posix()
+    'out/graph.ttl.oxigraph'
+    """
+    path = Path(path)
+    return path.with_name(path.name + ".oxigraph")
+
+
+def _disk_store(path: Path, format: ox.RdfFormat) -> ox.Store | None:
+    """A read-only store of the file at path, (re)built beside it unless it holds that file already.
+
+    None when the store cannot be written (e.g. the export's directory is read-only): the caller loads
+    the file into memory instead.
+    """
+    directory = store_path(path)
+    stamp = _source_stamp(path, format)
+    if _read_stamp(directory) != stamp:
+        try:
+            _build_disk_store(path, format, directory, stamp)
+        except OSError:
+            return None
+    try:
+        return ox.Store.read_only(str(directory))
+    except OSError:
+        return None
+
+
+def _source_stamp(path: Path, format: ox.RdfFormat) -> dict[str, Any]:
+    """What identifies the file's content without reading it: name, size and modification time, as for make.
+
+    kg build replaces an export with a new file (atomic_write), so a new build always has a new mtime.
+    """
+    status = path.stat()
+    return {"source": path.name, "format": format.name, "size": status.st_size, "mtime_ns": status.st_mtime_ns,
+            "pyoxigraph": ox.__version__}
+
+
+def _read_stamp(directory: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((directory / STORE_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _build_disk_store(path: Path, format: ox.RdfFormat, directory: Path, stamp: dict[str, Any]) -> None:
+    """Bulk-load the file into a new store in a temporary directory, then rename it into place.
+
+    The stamp is written last and the rename is atomic, so a store directory with a stamp is
+    always complete: an interrupted build leaves only a temporary ``.graph.ttl.oxigraph-*`` directory.
+    """
+    building = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    try:
+        store = ox.Store(str(building))
+        _load_file(store, path, format, bulk=True)
+        store.optimize()
+        store.flush()
+        del store  # closes the database before it is renamed and opened read-only
+        (building / STORE_STAMP).write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
+        if directory.exists():
+            stale = Path(tempfile.mkdtemp(prefix=f".{directory.name}-stale-", dir=directory.parent))
+            directory.rename(stale / directory.name)
+            shutil.rmtree(stale, ignore_errors=True)
+        building.rename(directory)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def _term_text(term: Any) -> str | None:

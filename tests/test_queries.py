@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from rdf_corpus import small_graph
 
+import kg.rdf
 from kg.rdf import format_results, query_rdf, write_rdf
 
 QUERIES = Path(__file__).parent.parent / "queries"
@@ -56,6 +57,14 @@ def turtle_path(tmp_path_factory):
     return path
 
 
+@pytest.fixture(params=["memory", "disk"])
+def store_kind(request, monkeypatch):
+    """Query through the in-memory store, or through the on-disk store that large exports get."""
+    if request.param == "disk":
+        monkeypatch.setattr(kg.rdf, "STORE_MIN_BYTES", 0)
+    return request.param
+
+
 def test_queries_every_file_has_an_expected_answer():
     assert sorted(p.name for p in QUERIES.glob("*.rq")) == sorted(EXPECTED)
     assert len(EXPECTED) >= 8
@@ -67,7 +76,7 @@ SMALL_CORPUS_TARGET = {"outperforms.rq": ("llama-65b", "investlm"), "methods_app
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_queries_answer(turtle_path, name):
+def test_queries_answer(turtle_path, store_kind, name):
     query = QUERIES / name
     text = query.read_text(encoding="utf-8")
     if name in SMALL_CORPUS_TARGET:
@@ -75,6 +84,8 @@ def test_queries_answer(turtle_path, name):
         assert f'"{seeds_target}"' in text
         text = text.replace(f'"{seeds_target}"', f'"{small_target}"')
     assert query_rdf(turtle_path, text, query_name=str(query)) == EXPECTED[name]
+    if store_kind == "disk":
+        assert kg.rdf.store_path(turtle_path).is_dir()
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
