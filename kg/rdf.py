@@ -43,7 +43,7 @@ from .graph import (
     ABSTRACT, ALIASES, CONFIDENCE, DOC_ID, EVIDENCE, EVIDENCE_FIELDS, INPUTS, INTRODUCED, KG_VERSION, KIND,
     LABEL, MENTIONED_IN, PAPER_KIND, SOURCES, SUPPORT, TITLE, TYPE, VARIANT_OF, cyclic_gc_paused, read_graph_json,
 )
-from .io import atomic_write
+from .io import TMP_PREFIX, atomic_write, remove_stale_temporaries
 from .turtle import TurtleTerms, string_literal
 from .ontology import ENTITY_CLASSES, MLKG, OA, PREFIXES, RELATION_PROPERTIES, RESOURCE_BASE
 
@@ -1005,10 +1005,13 @@ def _build_disk_store(path: Path, format: ox.RdfFormat, directory: Path, stamp: 
     """Bulk-load the file into a new store in a temporary directory, then rename it into place.
 
     The stamp is written last and the rename is atomic, so a store directory with a stamp is
-    always complete: an interrupted build leaves only a temporary ``.graph.ttl.oxigraph-*`` directory.
+    always complete: an interrupted build leaves only a temporary directory, which the next build
+    removes.
     """
-    building = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    remove_stale_temporaries(directory.parent, target=directory.name)
+    building = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{directory.name}.", dir=directory.parent))
     try:
+        os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it private; the export itself is not
         store = ox.Store(str(building))
         _load_file(store, path, format, bulk=True)
         store.optimize()
@@ -1016,12 +1019,18 @@ def _build_disk_store(path: Path, format: ox.RdfFormat, directory: Path, stamp: 
         del store  # closes the database before it is renamed and opened read-only
         (building / STORE_STAMP).write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
         if directory.exists():
-            stale = Path(tempfile.mkdtemp(prefix=f".{directory.name}-stale-", dir=directory.parent))
+            stale = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{directory.name}.stale-", dir=directory.parent))
             directory.rename(stale / directory.name)
             shutil.rmtree(stale, ignore_errors=True)
         building.rename(directory)
     finally:
         shutil.rmtree(building, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _term_text(term: Any) -> str | None:

@@ -37,6 +37,19 @@ def test_query_store_is_built_beside_the_export_and_answers_as_memory(export, mo
     assert sorted(p.name for p in export.parent.iterdir()) == ["graph.ttl", "graph.ttl.oxigraph"]  # no temporary left
 
 
+def test_query_store_build_removes_what_an_interrupted_build_left(export):
+    left = export.parent / f"{kg.rdf.TMP_PREFIX}graph.ttl.oxigraph.abc123"
+    left.mkdir()
+    (left / "000001.sst").write_bytes(b"half written")
+    count(export)
+    assert sorted(p.name for p in export.parent.iterdir()) == ["graph.ttl", "graph.ttl.oxigraph"]
+
+
+def test_query_store_is_readable_as_the_umask_allows(export):
+    count(export)
+    assert store_path(export).stat().st_mode & 0o777 == 0o777 & ~kg.rdf._umask()
+
+
 def test_query_store_is_reused_while_the_export_is_unchanged(export, monkeypatch):
     expected = count(export)
 
