@@ -120,20 +120,41 @@ def build_graph(corpus: Corpus, *, kg_version: str = "") -> nx.MultiDiGraph:
             ALIASES: sorted(aliases[entity_id] - {entity.name}),
             PAPERS: entity_papers, INTRODUCED_IN: entity_introduced, IMPLIED: not entity_papers})
         for paper in entity_papers:
-            G.add_edge(entity_id, paper, key=MENTIONED_IN, **{RELATION: MENTIONED_IN})
+            _add_edge(G, entity_id, paper, MENTIONED_IN, {RELATION: MENTIONED_IN})
         for paper in entity_introduced:
-            G.add_edge(entity_id, paper, key=INTRODUCED, **{RELATION: INTRODUCED})
+            _add_edge(G, entity_id, paper, INTRODUCED, {RELATION: INTRODUCED})
     for variant, family in sorted(variants.items()):
         if family in G and variant in G:
-            G.add_edge(variant, family, key=VARIANT_OF, **{RELATION: VARIANT_OF})
+            _add_edge(G, variant, family, VARIANT_OF, {RELATION: VARIANT_OF})
     for (head, tail, relation), records in sorted(evidence.items()):
         records = sorted(records)
-        G.add_edge(head, tail, key=relation, **{
+        _add_edge(G, head, tail, relation, {
             RELATION: relation,
             EVIDENCE: [dict(zip(EVIDENCE_FIELDS, r)) for r in records],
             SUPPORT: len({r[0] for r in records}),
             CONFIDENCE: max(r[5] for r in records)})
+    nx._clear_cache(G)  # what add_edge does after each edge (a no-op on a graph nothing has read yet)
     return G
+
+
+def _add_edge(G: nx.MultiDiGraph, u: str, v: str, key: str, data: dict[str, Any]) -> None:
+    """``G.add_edge(u, v, key=key, **data)``, the same edge in the same order of G's adjacency,
+    without add_edge's per-call checks and cache clearing: a build adds up to a million edges,
+    and add_edge took a third of the time of build_graph. `data` becomes the edge's attribute dict.
+    """
+    if u not in G._succ:
+        G.add_node(u)
+    if v not in G._succ:
+        G.add_node(v)
+    # MultiDiGraph keeps one dict of keyed edges per node pair, shared by G._succ and G._pred.
+    keyed = G._succ[u].get(v)
+    if keyed is None:
+        keyed = G._succ[u][v] = G._pred[v][u] = {}
+    found = keyed.get(key)
+    if found is None:
+        keyed[key] = data
+    else:
+        found.update(data)
 
 
 #: The keys of one evidence record on a relation edge, in order.

@@ -424,12 +424,18 @@ class _Counts:
     def __init__(self) -> None:
         self.triples = 0
         self.predicates: set[str] = set()
-        self.objects: set[str] = set()  # rendered terms: rendering is one-to-one
+        self.objects: set[str] = set()  # rendered terms but plain strings: rendering is one-to-one
+        # Plain string literals by value: each renders as '"…"', which no other term does, so they
+        # count apart exactly, and the set holds G's own strings (abstracts, sentences), not copies.
+        self.strings: set[str] = set()
         self.classes: dict[str, int] = {}
 
     def typed(self, cls: str, rendered: str, count: int = 1) -> None:
         self.classes[cls] = self.classes.get(cls, 0) + count
         self.objects.add(rendered)
+
+    def distinct_objects(self) -> int:
+        return len(self.objects) + len(self.strings)
 
 
 def turtle_blocks(G: nx.MultiDiGraph) -> list[str]:
@@ -459,13 +465,14 @@ def _turtle_blocks(G: nx.MultiDiGraph) -> list[str]:
     iris = {node: resource_iri(node) for node in G}
     small: list[Triple] = []  # run, agent: a few triples, written the general way
     run = _run_triples(G, small.append)
-    node_statements = {node: _paper_statements(node, data) if data.get(KIND) == PAPER_KIND
-                       else _entity_statements(node, data) for node, data in G.nodes(data=True)}
     assertions = _AssertionWriter(terms, counts, blocks, iris, run)
     # G._succ (node -> successor -> key -> data), a plain dict: networkx's edge and adjacency views
-    # cost more than the rest of the export (1.7 s for 600,000 edges, as many calls per edge)
+    # cost more than the rest of the export (1.7 s for 600,000 edges, as many calls per edge).
+    # A node's statements are its attributes and its out-edges, so its block is made as soon as
+    # they are read, and no node's statements are held after it.
     for u, successors in G._succ.items():
-        statements = node_statements[u]
+        data = G._node[u]
+        statements = _paper_statements(u, data) if data.get(KIND) == PAPER_KIND else _entity_statements(u, data)
         for v, keyed in successors.items():
             for key, data in keyed.items():
                 prop = _EDGE_PROPERTY_IRIS.get(key)
@@ -474,18 +481,18 @@ def _turtle_blocks(G: nx.MultiDiGraph) -> list[str]:
                 statements.setdefault(prop, set()).add(iris[v])
                 if data.get(EVIDENCE):
                     assertions.write(iris[u], prop, iris[v], data)
+        _put(blocks, iris[u], _block(terms, counts, iris[u], statements))
     assertions.record_counts()
-    for node, statements in node_statements.items():
-        _put(blocks, iris[node], _block(terms, counts, iris[node], statements))
     for subject, statements in _group(small).items():
         _put(blocks, subject, _block(terms, counts, subject, statements))
     void = _void_description(G, run, triples=counts.triples, subjects=len(blocks),
                              entities=sum(map(str.startswith, blocks, repeat(RESOURCE_BASE))),
                              classes=counts.classes, properties=len(counts.predicates),
-                             objects=len(counts.objects))
+                             objects=counts.distinct_objects())
     for subject, statements in _group(void).items():
         _put(blocks, subject, _block(terms, None, subject, statements))
-    return [terms.header, *(text for _, text in sorted(blocks.items()))]
+    # sorted keys, not items: a million (subject, text) pairs would cost 60 MB at 40,000 abstracts
+    return [terms.header, *(blocks[subject] for subject in sorted(blocks))]
 
 
 def _put(blocks: dict[str, str], subject: str, text: str) -> None:
@@ -534,14 +541,22 @@ def _block(terms: TurtleTerms, counts: _Counts | None, subject: str,
     """One subject's triples as Turtle, in sorted order; `counts` (if given) records them for VoID."""
     parts = []
     for predicate in sorted(statements):
-        objects = [terms.literal(*o) if isinstance(o, Lit) else terms.iri(o) for o in sorted(statements[predicate])]
+        values = sorted(statements[predicate])
+        objects = [terms.literal(*o) if isinstance(o, Lit) else terms.iri(o) for o in values]
         parts.append(f"{terms.predicate(predicate)} {' , '.join(objects)}")
         if counts is not None:
             counts.triples += len(objects)
             counts.predicates.add(predicate)
-            counts.objects.update(objects)
+            if not isinstance(values[0], Lit):  # a predicate's objects are all IRIs or all literals
+                counts.objects.update(objects)
+            else:
+                for value, rendered in zip(values, objects):
+                    if value.datatype == _STRING and not value.language:
+                        counts.strings.add(value.value)
+                    else:
+                        counts.objects.add(rendered)
             if predicate == _IRI.rdf_type:
-                for cls, rendered in zip(sorted(statements[predicate]), objects, strict=True):
+                for cls, rendered in zip(values, objects, strict=True):
                     counts.classes[cls] = counts.classes.get(cls, 0) + 1
     return f"{terms.iri(subject)} {_NEXT_PREDICATE.join(parts)} .\n"
 
@@ -614,7 +629,7 @@ class _AssertionWriter:
             self.counts.triples += 4 + len(confidences) + bool(cue)
             objects.update((name, paper, *confidences))
             if cue:
-                objects.add(string_literal(cue))
+                self.counts.strings.add(cue)
                 self.cues = True
         self.evidence += len(evidence)
         name = self.assertion_name(assertion[self.assertion_cut:])
@@ -652,7 +667,8 @@ class _AssertionWriter:
         _put(self.blocks, iri, f"{name} a {self.n.oa_TextQuoteSelector} ;\n\t{self.n.oa_exact} {exact} .\n")
         self.quote_count += 1
         self.counts.triples += 2
-        self.counts.objects.update((name, exact))
+        self.counts.objects.add(name)
+        self.counts.strings.add(str(sentence))
         return name
 
     def _position(self, start: int, end: int) -> str:
