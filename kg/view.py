@@ -102,7 +102,7 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *, max_nodes: int = 20000, 
             fh.write(part)
 
 
-def _page_parts(G: nx.MultiDiGraph, *, max_nodes: int, title: str) -> list[str]:
+def _page_parts(G: nx.MultiDiGraph, *, max_nodes: int, title: str) -> Iterator[str]:
     """The page as consecutive pieces: the template's text with each placeholder's value, the
     graph's JSON in many pieces (see _script_json_parts)."""
     if max_nodes < 1:
@@ -118,7 +118,7 @@ def _page_parts(G: nx.MultiDiGraph, *, max_nodes: int, title: str) -> list[str]:
     del data
     # split() with the group gives [text, name, text, name, ..., text].
     pieces = _PLACEHOLDER.split(_asset("template.html"))
-    return [part for index, piece in enumerate(pieces) for part in (values[piece] if index % 2 else [piece])]
+    return (part for index, piece in enumerate(pieces) for part in (values[piece] if index % 2 else [piece]))
 
 
 def page_data(G: nx.MultiDiGraph, *, max_nodes: int = 20000, title: str = "kg") -> dict[str, Any]:
@@ -258,6 +258,7 @@ def _force_layout(n: int, pairs: np.ndarray, rng: np.random.Generator, iteration
     exact = n <= 400
     samples = 32
     arange = np.arange(n)
+    heads, tails = pairs[:, 0].copy(), pairs[:, 1].copy()
     for _ in range(iterations):
         if exact:
             delta = pos[:, None, :] - pos[None, :, :]
@@ -266,15 +267,19 @@ def _force_layout(n: int, pairs: np.ndarray, rng: np.random.Generator, iteration
             disp = (delta / dist2[:, :, None]).sum(axis=1)
         else:
             others = rng.integers(0, n, size=(n, samples))
-            delta = pos[:, None, :] - pos[others]
+            delta = pos[:, None, :] - pos.take(others, axis=0)  # pos[others], faster
             dist2 = np.maximum(_squared_length(delta), 1e-4)
             dist2[others == arange[:, None]] = np.inf
             disp = (delta / dist2[:, :, None]).sum(axis=1) * ((n - 1) / samples)
         if len(pairs):
-            delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            delta = pos.take(heads, axis=0) - pos.take(tails, axis=0)
             pull = delta * np.sqrt(_squared_length(delta))[:, None]
-            np.add.at(disp, pairs[:, 0], -pull)
-            np.add.at(disp, pairs[:, 1], pull)
+            # np.add.at(disp, heads, -pull) column by column: the same additions in the same order,
+            # but on 1-D arrays, which NumPy runs several times faster (1.55 -> 1.15 s at 20,000 nodes)
+            for axis in (0, 1):
+                column = disp[:, axis]  # a view: add.at writes into disp
+                np.add.at(column, heads, -pull[:, axis])
+                np.add.at(column, tails, pull[:, axis])
         length = np.maximum(np.sqrt(_squared_length(disp)), 1e-9)
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature -= cooling
