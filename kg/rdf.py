@@ -793,9 +793,10 @@ def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: RdfFormat = "turt
     """
     _check_format(format)
     if format == "turtle":
+        blocks = turtle_blocks(G)
         with atomic_write(path, mode="wb") as fh:
-            for text in turtle_blocks(G):
-                fh.write(text.encode("utf-8"))
+            for start in range(0, len(blocks), 4096):  # a write per block cost a tenth of the export
+                fh.write("".join(blocks[start:start + 4096]).encode("utf-8"))
         return
     triples = graph_triples(G)
     with atomic_write(path, mode="wb") as fh:
