@@ -15,6 +15,7 @@ support and, for each evidence sentence, a Web Annotation specific resource (the
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import io
@@ -23,7 +24,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -485,14 +486,54 @@ def _turtle_blocks(G: nx.MultiDiGraph) -> list[str]:
     assertions.record_counts()
     for subject, statements in _group(small).items():
         _put(blocks, subject, _block(terms, counts, subject, statements))
-    void = _void_description(G, run, triples=counts.triples, subjects=len(blocks),
-                             entities=sum(map(str.startswith, blocks, repeat(RESOURCE_BASE))),
+    hashed = (assertions.assertion_blocks, assertions.evidence_blocks)
+    hashed_count = sum(len(h.texts) for h in hashed)  # every one's IRI starts with RESOURCE_BASE
+    void = _void_description(G, run, triples=counts.triples, subjects=len(blocks) + hashed_count,
+                             entities=sum(map(str.startswith, blocks, repeat(RESOURCE_BASE))) + hashed_count,
                              classes=counts.classes, properties=len(counts.predicates),
                              objects=counts.distinct_objects())
     for subject, statements in _group(void).items():
         _put(blocks, subject, _block(terms, None, subject, statements))
     # sorted keys, not items: a million (subject, text) pairs would cost 60 MB at 40,000 abstracts
-    return [terms.header, *(blocks[subject] for subject in sorted(blocks))]
+    subjects = sorted(blocks)
+    ordered = [terms.header]
+    done = 0
+    for at, group in sorted((group.position(subjects), group) for group in hashed):  # ties: by namespace
+        ordered += (blocks[subject] for subject in subjects[done:at])
+        ordered += group.sorted_texts()
+        done = at
+    ordered += (blocks[subject] for subject in subjects[done:])
+    return ordered
+
+
+class _HashedBlocks:
+    """The blocks of the subjects of one namespace whose local names are hashes (assertions,
+    evidence): their texts only, without their IRIs as dict keys (a million IRIs cost 150 MB at
+    40,000 abstracts). A block begins with its subject's prefixed name and a space, and a hash
+    needs no escaping, so the texts sort as their IRIs do, and a hash that two subjects share
+    shows as two neighbours with one name.
+    """
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.texts: list[str] = []
+
+    def __lt__(self, other: _HashedBlocks) -> bool:
+        return self.namespace < other.namespace
+
+    def position(self, subjects: list[str]) -> int:
+        """Where this namespace's IRIs go among the other (sorted) subjects, none of them in it."""
+        at = bisect.bisect_left(subjects, self.namespace)
+        if at < len(subjects) and subjects[at].startswith(self.namespace):
+            raise _Irregular(subjects[at])
+        return at
+
+    def sorted_texts(self) -> list[str]:
+        self.texts.sort()
+        for previous, text in zip(self.texts, islice(self.texts, 1, None)):
+            if text.startswith(previous[:previous.index(" ") + 1]):
+                raise _Irregular(previous[:previous.index(" ")])
+        return self.texts
 
 
 def _put(blocks: dict[str, str], subject: str, text: str) -> None:
@@ -584,6 +625,9 @@ class _AssertionWriter:
         assert _in_iri_order(I.rdf_type, I.oa_end, I.oa_start)
         assert _in_iri_order(I.rdf_type, I.oa_exact)
         self.terms, self.counts, self.blocks, self.iris = terms, counts, blocks, iris
+        # the blocks of assertions and of evidence, by namespace (see _HashedBlocks)
+        self.assertion_blocks = _HashedBlocks(f"{RESOURCE_BASE}{_ASSERTION}/")
+        self.evidence_blocks = _HashedBlocks(f"{RESOURCE_BASE}{_EVIDENCE}/")
         self.n = _Vocabulary(*map(terms.iri, _IRI))  # rendered names of the vocabulary
         self.run = terms.iri(run)
         self.assertion_name = terms.local_names(f"{RESOURCE_BASE}{_ASSERTION}/")
@@ -623,7 +667,7 @@ class _AssertionWriter:
             paper = terms.iri(paper)
             confidences = [terms.literal(value, _DECIMAL) for value in sorted(confidences)]
             cue_text = f" ;\n\t{n.mlkg_cue} {string_literal(cue)}" if cue else ""
-            _put(self.blocks, iri,
+            self.evidence_blocks.texts.append(
                  f"{name} a {n.oa_SpecificResource} ;\n\t{n.oa_hasSelector} {position} , {quote} ;\n"
                  f"\t{n.oa_hasSource} {paper} ;\n\t{n.mlkg_confidence} {' , '.join(confidences)}{cue_text} .\n")
             self.counts.triples += 4 + len(confidences) + bool(cue)
@@ -637,7 +681,7 @@ class _AssertionWriter:
         confidence = terms.literal(self._decimal(data[CONFIDENCE]), _DECIMAL)
         support = terms.literal(str(int(data[SUPPORT])), _INTEGER)
         subject, prop, obj = terms.iri(subject), terms.iri(prop), terms.iri(obj)
-        _put(self.blocks, assertion,
+        self.assertion_blocks.texts.append(
              f"{name} {n.rdf_object} {obj} ;\n\t{n.rdf_predicate} {prop} ;\n\t{n.rdf_subject} {subject} ;\n"
              f"\ta {n.mlkg_Assertion} ;\n\t{n.prov_wasDerivedFrom} {' , '.join(paper_names)} ;\n"
              f"\t{n.prov_wasGeneratedBy} {self.run} ;\n\t{n.mlkg_confidence} {confidence} ;\n"
