@@ -92,6 +92,23 @@ def test_graph_json_is_to_node_link_one_record_per_line(tmp_path, monkeypatch, b
     assert len(text.splitlines()) == 2 + 5 + 2 + G.number_of_nodes() + G.number_of_edges()
 
 
+def test_graph_json_lines_are_the_encoders_text_for_odd_strings(tmp_path):
+    # Structural edges are written from a template: byte for byte what json writes for the record.
+    odd = ['model/"q"', "model/back\\slash", "model/tab\tnl\n\x01", "model/\u00e9\u4e2d\U0001f600", "paper/\u2028"]
+    G = nx.MultiDiGraph()
+    for u in odd:
+        for v in odd:
+            G.add_edge(u, v, key="mentioned_in", relation="mentioned_in")
+    G.add_edge(odd[0], odd[1], key="variant_of", relation="variant_of", note="extra")  # not the template
+    G.add_edge(odd[1], odd[2], key="uses", relation="based_on")  # relation differs from key
+    write_graph_json(G, tmp_path / "graph.json")
+    lines = (tmp_path / "graph.json").read_text(encoding="utf-8").split("\n")  # not splitlines: U+2028
+    expected = [json.dumps({**d, "source": u, "target": v, "key": k}, ensure_ascii=False, sort_keys=True)
+                for u, v, k, d in G.edges(keys=True, data=True)]
+    edges = lines[lines.index('"edges": [') + 1:][:len(expected)]
+    assert [line.removesuffix(",") for line in edges] == expected
+
+
 def test_graph_json_of_an_empty_graph_is_node_link(tmp_path):
     from kg.graph import to_node_link
 

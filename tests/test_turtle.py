@@ -103,6 +103,18 @@ def test_write_rdf_turtle_falls_back_to_pyoxigraph_on_a_hash_collision(monkeypat
     assert "".join(turtle_blocks(G)).encode() == serialize_rdf(G, engine="oxigraph")
 
 
+@pytest.mark.parametrize("parts", [3, 6], ids=["assertions", "evidence"])
+def test_write_rdf_turtle_falls_back_on_a_hash_collision_of_one_kind(monkeypatch, parts):
+    # Assertions (3 hashed parts) and evidence (6) are kept as texts without their IRIs: a shared
+    # hash must still be found, and give pyoxigraph's bytes.
+    digest = kg.rdf._digest
+    monkeypatch.setattr(kg.rdf, "_digest", lambda *p: "0" * 16 if len(p) == parts else digest(*p))
+    G = small_graph()
+    with pytest.raises(kg.rdf._Irregular):
+        kg.rdf._turtle_blocks(G)
+    assert "".join(turtle_blocks(G)).encode() == serialize_rdf(G, engine="oxigraph")
+
+
 def test_write_rdf_turtle_is_byte_identical_on_the_fuzz_corpus():
     from test_fuzz import _fuzz_corpus
 

@@ -237,3 +237,19 @@ def test_view_capped_layout_is_independent_of_hash_seed():
                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(pages) == 1
     assert json.loads(pages.pop())[0][1] is not None  # laid out in Python
+
+
+def test_view_sampled_repulsion_is_the_reference_sum_to_the_bit():
+    import numpy as np
+
+    from kg.view import _sampled_repulsion, _squared_length
+
+    rng = np.random.default_rng(5)
+    n, samples = 500, 32
+    pos = rng.random((n, 2)) * 20
+    others = rng.integers(0, n, size=(n, samples))
+    delta = pos[:, None, :] - pos[others]
+    dist2 = np.maximum(_squared_length(delta), 1e-4)
+    dist2[others == np.arange(n)[:, None]] = np.inf
+    reference = (delta / dist2[:, :, None]).sum(axis=1)
+    assert _sampled_repulsion(pos, others, np.arange(n)).tobytes() == reference.tobytes()
