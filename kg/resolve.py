@@ -237,17 +237,20 @@ def resolve_document(extraction: DocExtraction, *, merge_log: bool = True) -> Do
     """
     doc = extraction.document
     named: list[_Named] = []
-    for mention in extraction.mentions:
-        surface = _surface_of(mention.text)
-        if surface.key:
-            named.append((mention, surface))
+    mention_keys: set[str] = set()
     surfaces = _Surfaces()
     seen: set[tuple[str, str | None]] = set()
-    for mention, surface in named:
-        # A surface (with its lexicon key) met again adds nothing: its joins are made already.
-        if (surface.text, mention.key) in seen:
+    for mention in extraction.mentions:
+        surface = _surface_of(mention.text)
+        if not surface.key:
             continue
-        seen.add((surface.text, mention.key))
+        named.append((mention, surface))
+        mention_keys.add(surface.key)
+        # A surface (with its lexicon key) met again adds nothing: its joins are made already.
+        seen_before = (surface.text, mention.key)
+        if seen_before in seen:
+            continue
+        seen.add(seen_before)
         surfaces.add_surface(surface.text, surface.key)
         if surface.base != surface.text:
             surfaces.join(surface.text, surface.base, GENERIC_HEAD)
@@ -255,7 +258,6 @@ def resolve_document(extraction: DocExtraction, *, merge_log: bool = True) -> Do
             surfaces.join(surface.text, surface.range_family, SIZE_RANGE_FAMILY)
         if mention.key and mention.key != surface.text:  # a name joined with itself adds nothing
             surfaces.join(surface.text, mention.key, LEXICON)
-    mention_keys = {surface.key for _, surface in named}
     long_forms: set[str] = set()
     short_forms: set[str] = set()
     for abbreviation in extraction.abbreviations:
@@ -477,8 +479,10 @@ def _expand_size_ranges(text: str, named: list[_Named], entities: dict[str, Enti
     either at once or after a cue word (SIZE_CUES), and must not count tokens or examples.
     Returns each new variant with the text that names it.
     """
-    starts = sorted({mention.start for mention, _ in named})
     ordered = sorted((pair for pair in named if pair[0].label == "Model"), key=lambda pair: (pair[0].start, pair[0].end))
+    if not ordered:
+        return []
+    starts = sorted({mention.start for mention, _ in named})
     new: dict[str, tuple[Entity, str]] = {}
     for index, (mention, surface) in enumerate(ordered):
         if surface.range_family:
