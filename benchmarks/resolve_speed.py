@@ -49,7 +49,8 @@ def main() -> None:
             if args.no_gc:
                 gc.disable()
             start = time.process_time()
-            results = [resolve.resolve_document(extraction) for extraction in extractions]
+            # as `kg extract` calls it: a prediction does not use the merge log
+            results = [resolve.resolve_document(extraction, merge_log=False) for extraction in extractions]
             middle = time.process_time()
             lines = [prediction_line(result) for result in results]
             end = time.process_time()

@@ -218,20 +218,19 @@ def decode_line(raw: bytes | RawLine, path: str | Path, line_no: int | None = No
         line_no, size, raw = raw.number, raw.size, raw.data
     else:
         size = len(raw)
-    where = display_path(path)
     if raw is None or size > MAX_RECORD_BYTES:
-        raise InputError(where, line_no, f"expected a line of at most {MAX_RECORD_BYTES:,} bytes, "
+        raise InputError(display_path(path), line_no, f"expected a line of at most {MAX_RECORD_BYTES:,} bytes, "
                                          f"found one of {size:,} bytes")
     if b"\x00" in raw:
         hint = ("; it looks like UTF-16: convert it (iconv -f UTF-16 -t UTF-8)"
                 if raw.count(b"\x00") * 3 >= len(raw) else "")
-        raise InputError(where, line_no, f"expected text, found a NUL byte at column {raw.index(0) + 1}"
+        raise InputError(display_path(path), line_no, f"expected text, found a NUL byte at column {raw.index(0) + 1}"
                                          f"{hint or ' (is this a binary file?)'}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(
-            where, line_no,
+            display_path(path), line_no,
             f"expected UTF-8, found byte 0x{raw[e.start]:02x} at column {e.start + 1}; convert the file "
             f"to UTF-8 (for example: iconv -f {_guess_encoding(raw)} -t UTF-8)") from e
     # A byte order mark is not text; `cat a.jsonl b.jsonl` can leave one at the start of any line.
@@ -253,10 +252,10 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
 
 def parse_json_line(text: str, path: str | Path, line_no: int, *, ended: bool = True) -> Any:
     """Parse one line of JSON Lines, or raise an InputError that says where and what."""
-    where = display_path(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
+        where = display_path(path)
         at = "" if e.msg.endswith(" at") else " at"
         if not ended:  # the last line has no line end and does not parse: most likely cut short
             raise InputError(where, line_no, f'expected a complete JSON object, found the file ends in the '
@@ -264,9 +263,9 @@ def parse_json_line(text: str, path: str | Path, line_no: int, *, ended: bool = 
         raise InputError(where, line_no, f'expected a JSON object with "text", found invalid JSON: '
                                          f'{e.msg}{at} column {e.colno}') from e
     except RecursionError as e:
-        raise InputError(where, line_no, "expected a JSON object, found JSON nested too deeply to read") from e
+        raise InputError(display_path(path), line_no, "expected a JSON object, found JSON nested too deeply to read") from e
     except ValueError as e:  # an integer with more digits than Python converts (CVE-2020-10735)
-        raise InputError(where, line_no, "expected a JSON object, found a number too long to read "
+        raise InputError(display_path(path), line_no, "expected a JSON object, found a number too long to read "
                                          f"(over {_MAX_INT_DIGITS():,} digits)") from e
 
 

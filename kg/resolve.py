@@ -69,6 +69,7 @@ _NOT_MODEL_SIZES = re.compile(r"^\s*(?:tokens?|words?|examples?|samples?|instanc
                               r"hours?|pairs?|sentences?|characters?|bytes?|dollars?|FLOPs?)\b", re.IGNORECASE)
 #: Longest gap between a model name and the size list it governs.
 MAX_SIZE_GAP = 40
+_DIGIT = re.compile(r"\d")  # what SIZE_LIST's \d matches (Unicode digits)
 _AKA = re.compile(r"^\s*[(,]?\s*(?:aka|a\.k\.a\.?|also known as|also called|formerly)\s*$", re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*and|,\s*or|,|and|or|&)\s*$")
 _TRAILING_PUNCTUATION = " \t\n.,;:!?\"'"
@@ -196,9 +197,11 @@ class _Surfaces(_Groups):
         self.text_of: dict[str, list[str]] = {}  # key -> surfaces
         self.reason: dict[str, str] = {}  # key -> why it joined
 
-    def add_surface(self, text: str) -> str:
-        """The name key of a surface text ("" if it has none), recording the text under it."""
-        key = name_key(text)
+    def add_surface(self, text: str, key: str | None = None) -> str:
+        """The name key of a surface text ("" if it has none), recording the text under it;
+        `key` is name_key(text) when the caller knows it already."""
+        if key is None:
+            key = name_key(text)
         if key:
             texts = self.text_of.get(key)
             if texts is None:
@@ -222,33 +225,39 @@ class _Surfaces(_Groups):
         return True
 
 
-def resolve_document(extraction: DocExtraction) -> DocResult:
+def resolve_document(extraction: DocExtraction, *, merge_log: bool = True) -> DocResult:
     """Fold a document's mentions into entities and map its relation mentions onto them.
 
     Relations whose endpoints are not entities, are the same entity, or whose types do not fit
     the relation's signature (types.SIGNATURES) are dropped.
+
+    Args:
+        merge_log: False leaves `DocResult.merges` empty: predictions do not use the merge log,
+            and its records were a tenth of the time (`kg extract` passes False).
     """
     doc = extraction.document
     named: list[_Named] = []
-    for mention in extraction.mentions:
-        surface = _surface_of(mention.text)
-        if surface.key:
-            named.append((mention, surface))
+    mention_keys: set[str] = set()
     surfaces = _Surfaces()
     seen: set[tuple[str, str | None]] = set()
-    for mention, surface in named:
-        # A surface (with its lexicon key) met again adds nothing: its joins are made already.
-        if (surface.text, mention.key) in seen:
+    for mention in extraction.mentions:
+        surface = _surface_of(mention.text)
+        if not surface.key:
             continue
-        seen.add((surface.text, mention.key))
-        surfaces.add_surface(surface.text)
+        named.append((mention, surface))
+        mention_keys.add(surface.key)
+        # A surface (with its lexicon key) met again adds nothing: its joins are made already.
+        seen_before = (surface.text, mention.key)
+        if seen_before in seen:
+            continue
+        seen.add(seen_before)
+        surfaces.add_surface(surface.text, surface.key)
         if surface.base != surface.text:
             surfaces.join(surface.text, surface.base, GENERIC_HEAD)
         if surface.range_family:
             surfaces.join(surface.text, surface.range_family, SIZE_RANGE_FAMILY)
         if mention.key and mention.key != surface.text:  # a name joined with itself adds nothing
             surfaces.join(surface.text, mention.key, LEXICON)
-    mention_keys = {surface.key for _, surface in named}
     long_forms: set[str] = set()
     short_forms: set[str] = set()
     for abbreviation in extraction.abbreviations:
@@ -292,16 +301,18 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
         entities[new_id] = entity
         for key in keys:
             by_key[key] = new_id
-        name_key_of_name = name_key(name)
-        for text, key in names:
-            reason = (CANONICAL if text == name else SPELLING if key == name_key_of_name
-                      else surfaces.reason.get(key, SPELLING))
-            merges.append(MergeRecord(text, new_id, reason, doc.id))
+        if merge_log:
+            name_key_of_name = name_key(name)
+            for text, key in names:
+                reason = (CANONICAL if text == name else SPELLING if key == name_key_of_name
+                          else surfaces.reason.get(key, SPELLING))
+                merges.append(MergeRecord(text, new_id, reason, doc.id))
 
     for entity, where in _expand_size_ranges(doc.text, named, entities, by_key):
         entities[entity.id] = entity
         by_key[name_key(entity.name)] = entity.id
-        merges.append(MergeRecord(where, entity.id, SIZE_RANGE, doc.id))
+        if merge_log:
+            merges.append(MergeRecord(where, entity.id, SIZE_RANGE, doc.id))
     for entity_key, entity in sorted(entities.items()):
         if entity.type != "Model":
             continue  # only a Model has a family (see _family)
@@ -311,7 +322,8 @@ def resolve_document(extraction: DocExtraction) -> DocResult:
         if family.id not in entities:
             entities[family.id] = family
             by_key.setdefault(name_key(family.name), family.id)
-            merges.append(MergeRecord(family.name, family.id, IMPLIED_FAMILY, doc.id))
+            if merge_log:
+                merges.append(MergeRecord(family.name, family.id, IMPLIED_FAMILY, doc.id))
         # Built anew rather than with dataclasses.replace, which is several times slower.
         entities[entity_key] = _entity(entity.id, entity.name, entity.type, entity.aliases, entity.introduced,
                                        family.id, entity.implied)
@@ -467,8 +479,10 @@ def _expand_size_ranges(text: str, named: list[_Named], entities: dict[str, Enti
     either at once or after a cue word (SIZE_CUES), and must not count tokens or examples.
     Returns each new variant with the text that names it.
     """
-    starts = sorted({mention.start for mention, _ in named})
     ordered = sorted((pair for pair in named if pair[0].label == "Model"), key=lambda pair: (pair[0].start, pair[0].end))
+    if not ordered:
+        return []
+    starts = sorted({mention.start for mention, _ in named})
     new: dict[str, tuple[Entity, str]] = {}
     for index, (mention, surface) in enumerate(ordered):
         if surface.range_family:
@@ -508,7 +522,12 @@ def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[li
     `stop` is where the next mention starts: sizes after it are not this mention's.
     """
     sentence_end = mention.sent_end if mention.sent_end > mention.end else len(text)
-    window = text[begin:max(min(sentence_end, stop), mention.end)]
+    window_end = max(min(sentence_end, stop), mention.end)
+    # A size list starts with a digit, within MAX_SIZE_GAP characters: most names have none after
+    # them, and this look is cheaper than copying the window and searching it for a list.
+    if not _DIGIT.search(text, begin, min(window_end, begin + MAX_SIZE_GAP + 1)):
+        return None
+    window = text[begin:window_end]
     match = SIZE_LIST.search(window)
     if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
         return None

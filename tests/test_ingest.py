@@ -134,11 +134,31 @@ def test_ingest_bad_file(name, message):
     ({"text": "See " + "(" * (MAX_WORD_CHARS + 1)}, (
         f'expected "text" to be prose with words of at most {MAX_WORD_CHARS:,} characters, found '
         f"{MAX_WORD_CHARS + 1:,} characters without a space at character 5 ('{'(' * 20}'...)")),
+    # words between spaces every few characters, but one that only other white space delimits
+    ({"text": "a b " * 300 + "\t" + "x" * (MAX_WORD_CHARS + 1) + "\n" + " c" * 300}, (
+        f'expected "text" to be prose with words of at most {MAX_WORD_CHARS:,} characters, found '
+        f"{MAX_WORD_CHARS + 1:,} characters without a space at character 1202 ('{'x' * 20}'...)")),
 ])
 def test_ingest_record_bad(value, message):
     with pytest.raises(InputError) as info:
         record_to_document(value, "r.jsonl", 9)
     assert str(info.value) == f"r.jsonl:9: {message}"
+
+
+@pytest.mark.parametrize("text", [
+    "LLaMA-65B is open.", "A  b", " A b", "A b ", "A\tb", "A\nb", "A\r\nb", "A\x1cb", "A\x0bb", "A\u00a0b",
+    "Ünïcode  7B", "A\u2009b", "", " ", "x" * 3000,
+])
+def test_ingest_text_digest_ignores_only_white_space(text):
+    import hashlib
+    assert kg.ingest.text_digest(text) == hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("text", ["a " * 2000, ("w" * MAX_WORD_CHARS + " ") * 3, "b" * MAX_WORD_CHARS,
+                                  "a\n" * 2000, "c" * (MAX_WORD_CHARS + 1)])
+def test_ingest_spaced_often_never_hides_a_long_word(text):
+    has_long_word = max(map(len, text.split()), default=0) > MAX_WORD_CHARS
+    assert not (kg.ingest._spaced_often(text) and has_long_word)
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -203,6 +203,20 @@ def test_resolve_size_ranges_expand_into_variants(text, specs, expected):
 
 
 @pytest.mark.parametrize("text, specs", [
+    ("Results hold from LLaMA 7B to 65B.", [("LLaMA", "Model")]),
+    ("Position Interpolation (PI) extends LLaMA-65B. MuSE dataset and MuSE.",
+     [("Position Interpolation", "Method"), ("PI", "Method"), ("LLaMA-65B", "Model"), ("MuSE dataset", "Dataset"),
+      ("MuSE", "Dataset")]),
+])
+def test_resolve_without_merge_log_differs_only_in_merges(text, specs):
+    abbreviations = [Abbreviation("PI", "Position Interpolation")]
+    full = resolve_document(extraction("d", text, *specs, abbreviations=abbreviations))
+    bare = resolve_document(extraction("d", text, *specs, abbreviations=abbreviations), merge_log=False)
+    assert full.merges and bare.merges == ()
+    assert (bare.document, bare.entities, bare.relations) == (full.document, full.entities, full.relations)
+
+
+@pytest.mark.parametrize("text, specs", [
     ("Across T5, T0, and LLaMA-based models with 200M - 65B parameters.",
      [("T5", "Model"), ("T0", "Model"), ("LLaMA-based", "Model")]),
     ("LLaMA is trained on 1T and 1.4T tokens.", [("LLaMA", "Model")]),
