@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import time
@@ -275,6 +276,7 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
                 write_rdf(G, stage / names[1], format=rdf_format)
             with _stage(summary, "write " + names[2], show):
                 write_html(G, stage / names[2], max_nodes=max_nodes)
+    drop_query_store(out / names[1])
     summary.files = [str(out / name) for name in names]
     types = Counter(d["type"] for _, d in G.nodes(data=True) if d.get("kind") == "entity")
     summary.entities_by_type = dict(sorted(types.items()))
@@ -282,6 +284,17 @@ def build(inputs: Iterable[str | Path], out_dir: str | Path, *, rdf_format: RdfF
     summary.variants = edge_keys[VARIANT_OF]
     summary.relations = sum(n for k, n in edge_keys.items() if k not in (MENTIONED_IN, INTRODUCED, VARIANT_OF))
     return summary
+
+
+def drop_query_store(rdf_path: Path) -> None:
+    """Delete the on-disk query store of the export a build just replaced: it is stale, and large.
+
+    `kg query` would rebuild it anyway (it sees the new file's size and time); deleting it now frees
+    the disk at once (1.5 GB at 100,000 abstracts) instead of at the next query.
+    """
+    from .rdf import store_path
+
+    shutil.rmtree(store_path(rdf_path), ignore_errors=True)
 
 
 def extract_to_file(inputs: Iterable[str | Path], out: str | Path, *,

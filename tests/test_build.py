@@ -56,6 +56,14 @@ def test_build_build_jobs_two_writes_the_same_files_as_one(corpus, tmp_path, sma
     assert {"read", "extract", "link", "graph", "write graph.json"} <= set(parallel.timings)
 
 
+def test_build_deletes_the_query_store_of_the_export_it_replaces(corpus, tmp_path):
+    store = tmp_path / "out" / "graph.ttl.oxigraph"
+    store.mkdir(parents=True)
+    (store / "kg-source.json").write_text("{}", encoding="utf-8")
+    build([corpus], tmp_path / "out", jobs=1)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.html", "graph.json", "graph.ttl"]
+
+
 def test_build_analyze_in_workers_reads_a_bounded_window_ahead(monkeypatch):
     """Streaming: with 2 workers, 2 chunks each in flight and chunks of 3, the first result comes
     back after at most 2 * 2 * 3 + 3 documents were read, not after the whole input."""
