@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default=str(ROOT / "benchmarks" / ".data"),
                         help="where corpora and outputs go (default: benchmarks/.data, git-ignored)")
     parser.add_argument("--no-build", action="store_true", help="skip kg build and SPARQL")
+    parser.add_argument("--templates-only", action="store_true",
+                        help="abstracts without prose sentences, as in runs before they were added (see synth.py)")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement as JSON")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -154,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     for size in sizes:
-        corpus = write_corpus(workdir / f"synth-{size}.jsonl", size)
+        name = f"synth-{size}.jsonl" if args.templates_only else f"synth-prose-{size}.jsonl"
+        corpus = write_corpus(workdir / name, size, prose=not args.templates_only)
         log(f"[{size:,}] tokenizer only")
         reference = median_run([PYTHON, str(ROOT / "benchmarks" / "tokenize_only.py"), str(corpus),
                                 str(workdir / "tokens.jsonl")], args.repeat)
