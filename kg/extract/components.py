@@ -18,7 +18,6 @@ from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple
 
-
 import numpy
 from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
 from spacy.language import Language
@@ -91,7 +90,6 @@ class LexiconMatches(SpanRuler):
         label, span_id = info["label"], info["id"]
         strings = doc.vocab.strings
         return strings.add(label), strings.add(span_id) if span_id else 0, label, span_id
-
 
     def add_patterns(self, patterns: list[dict]) -> None:
         """SpanRuler.add_patterns with the pipeline's components off: a phrase pattern needs only its tokens
