@@ -193,10 +193,9 @@ def _single_spaced(text: str) -> bool:
     >>> _single_spaced("A b c"), _single_spaced("A  b"), _single_spaced("A\\tb"), _single_spaced(" A")
     (True, False, False, False)
     """
-    # str.split's white space among ASCII characters: space, \t \n \v \f \r and \x1c-\x1f.
-    return (text.isascii() and "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text
-            and "\x0b" not in text and "\x0c" not in text and "\x1c" not in text and "\x1d" not in text
-            and "\x1e" not in text and "\x1f" not in text and text[:1] != " " and text[-1:] != " ")
+    # str.split's white space among ASCII characters is the space and control characters (\t \n \v \f
+    # \r \x1c-\x1f), which printable ASCII excludes.
+    return text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def _line_of(doc: Document) -> int | None:

@@ -64,19 +64,9 @@ def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bo
 
 
 def _chosen_mentions(t: TokenArrays, doc_id: str, chosen) -> dict[tuple[int, int], Mention]:
-    """{(start, end) in tokens: Mention} of kg_mentions' rows (ChosenMention); _mention's work in one loop
-    with the arrays held in locals, as it runs for every mention of every document."""
-    idx, words, text, sent_start, sent_end = t.idx, t.words, t.text, t.sent_start, t.sent_end
-    by_tokens = {}
-    for start, end, label, key, source, introduced in chosen:
-        start_char = idx[start]
-        end_char = idx[end - 1] + len(words[end - 1])
-        sent_last = sent_end[start] - 1
-        # Mention(doc_id, start, end, text, label, sent_start, sent_end, key, source, introduced)
-        by_tokens[start, end] = Mention(doc_id, start_char, end_char, text[start_char:end_char], label,
-                                        idx[sent_start[start]], idx[sent_last] + len(words[sent_last]), key or None,
-                                        source or ("lexicon" if key else "shape"), introduced)
-    return by_tokens
+    """{(start, end) in tokens: Mention} of kg_mentions' rows (ChosenMention: start, end, label, key,
+    source, introduced, in _mention's order)."""
+    return {(row[0], row[1]): _mention(t, doc_id, *row) for row in chosen}
 
 
 def _mention(t: TokenArrays, doc_id: str, start: int, end: int, label: str, ent_id: str, source: str | None,
