@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -292,43 +294,37 @@ RETYPE: dict[str, dict[tuple[str, str], str]] = {
 }
 
 
-@dataclass
 class _Sentence:
-    """A sentence as placeholder text, with the entity spans its placeholders stand for."""
+    """A sentence as placeholder text, with the entity spans its placeholders stand for.
 
-    start: int  # doc token index of the sentence's first token
-    end: int  # doc token index just after its last token
-    arrays: TokenArrays
-    ents: list[Span]
-    text: str
-    units: list[tuple[str, int, int]]  # (unit text, doc token start, doc token end): the words of text
-    groups: list[list[int]] = field(default_factory=list)  # coordinated entity indices, in order
-    group_of: dict[int, int] = field(default_factory=dict)
-    #: every placeholder of text: (entity index, text start, text end), in text order
-    _all: list[tuple[int, int, int]] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
-    _offsets: list[tuple[int, int, int, int]] | None = None
-    _unit_starts: list[int] = field(default_factory=list)  # text start of each unit (with _offsets)
-    _unit_ends: list[int] = field(default_factory=list)
-    #: indices into CUES that can match text (see _mark_active_cues); None: not computed
-    active_cues: set[int] | None = None
-    last_core: int = -1  # text start of the last Model/Method/Dataset placeholder (-1: none)
-    labels: list[str] = field(default_factory=list)  # label_ of each entity of ents (read once)
-    _anaphoric: bool | None = None
+    The units of the text (its words: tokens, tokens glued to "-..." ones, placeholders) are three
+    parallel lists, not a tuple per unit: most of them are slices of the token arrays."""
 
-    @property
-    def offsets(self) -> list[tuple[int, int, int, int]]:
-        """(text start, text end, doc token start, doc token end) of each unit, computed on first use."""
-        if self._offsets is None:
-            offsets = []
-            pos = 0
-            for text, start, end in self.units:
-                offsets.append((pos, pos + len(text), start, end))
-                pos += len(text) + 1
-            self._offsets = offsets
-            self._unit_starts = [o[0] for o in offsets]
-            self._unit_ends = [o[1] for o in offsets]
-        return self._offsets
+    __slots__ = ("start", "end", "arrays", "ents", "text", "units", "token_starts", "token_ends", "groups",
+                 "group_of", "_all", "_starts", "_bounds", "active_cues", "last_core", "labels", "_anaphoric")
+
+    def __init__(self, start: int, end: int, arrays: TokenArrays, ents: list[Span], text: str, units: list[str],
+                 token_starts: list[int], token_ends: list[int], found: list[tuple[int, int, int]],
+                 labels: list[str]) -> None:
+        self.start = start  # doc token index of the sentence's first token
+        self.end = end  # doc token index just after its last token
+        self.arrays = arrays
+        self.ents = ents
+        self.text = text  # the units joined by single spaces
+        self.units = units
+        self.token_starts = token_starts  # doc token start of each unit
+        self.token_ends = token_ends  # doc token end of each unit
+        self.groups: list[list[int]] = []  # coordinated entity indices, in order
+        self.group_of: dict[int, int] = {}
+        #: every placeholder of text: (entity index, text start, text end), in text order
+        self._all = found
+        self._starts = [p[1] for p in found]  # text start of each entry of _all
+        self._bounds: list[int] | None = None  # text start of each unit, then len(text) + 1 (see cue_text)
+        #: indices into CUES that can match text (see _mark_active_cues); None: not computed
+        self.active_cues: set[int] | None = None
+        self.last_core = -1  # text start of the last Model/Method/Dataset placeholder (-1: none)
+        self.labels = labels  # label_ of each entity of ents (read once)
+        self._anaphoric: bool | None = None
 
     @property
     def anaphoric(self) -> bool:
@@ -357,14 +353,16 @@ class _Sentence:
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
-        offsets = self.offsets
+        bounds = self._bounds
+        if bounds is None:
+            bounds = self._bounds = list(accumulate([len(unit) + 1 for unit in self.units], initial=0))
         # the units overlapping [start, end) are a run: from the first that ends after start to the
-        # last that starts before end (units follow each other in the text)
-        first = bisect_right(self._unit_ends, start)
-        last = bisect_left(self._unit_starts, end) - 1
+        # last that starts before end (unit k spans [bounds[k], bounds[k + 1] - 1) of the text)
+        first = bisect_right(bounds, start + 1) - 1
+        last = bisect_left(bounds, end) - 1
         if first > last:
             return ""
-        return self.arrays.span_text(offsets[first][2], offsets[last][3])
+        return self.arrays.span_text(self.token_starts[first], self.token_ends[last])
 
 
 _DEPTH = {"(": 1, ")": -1}
@@ -392,7 +390,9 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
     words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
     if glued is None:
         glued = _glued(arrays)
-    units: list[tuple[str, int, int]] = []  # (text, token start, token end)
+    units: list[str] = []  # the words of the text
+    token_starts: list[int] = []  # the doc tokens of each unit
+    token_ends: list[int] = []
     spans = sorted((ent.start, ent.end, i) for i, ent in enumerate(ents))
     i = sent_start
     for k in range(len(spans) + 1):
@@ -400,39 +400,52 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
         if i < stop:
             g = bisect_left(glued, i)
             if g == len(glued) or glued[g] >= stop:
-                units.extend(zip(lowers[i:stop], range(i, stop), range(i + 1, stop + 1)))
+                units += lowers[i:stop]
+                token_starts += range(i, stop)
+                token_ends += range(i + 1, stop + 1)
             else:
                 for t in range(i, stop):
-                    if units:
-                        previous = units[-1]
-                        if (previous[2] == t and not previous[0].startswith("<")
-                                and idx[t - 1] + len(words[t - 1]) == idx[t] and words[t].startswith("-")):
-                            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
-                            units[-1] = (previous[0] + lowers[t], previous[1], t + 1)
-                            continue
-                    units.append((lowers[t], t, t + 1))
+                    if (units and token_ends[-1] == t and not units[-1].startswith("<")
+                            and idx[t - 1] + len(words[t - 1]) == idx[t] and words[t].startswith("-")):
+                        # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
+                        units[-1] += lowers[t]
+                        token_ends[-1] = t + 1
+                        continue
+                    units.append(lowers[t])
+                    token_starts.append(t)
+                    token_ends.append(t + 1)
             i = stop
         if k < len(spans) and i < sent_end:
             start, end, index = spans[k]
-            units.append((f"<{index}>", start, end))
+            units.append(f"<{index}>")
+            token_starts.append(start)
+            token_ends.append(end)
             i = end
     if "(" in lowers[sent_start:sent_end]:
-        units = _parentheses(units)
-    texts = [u[0] for u in units]
-    joined = " ".join(texts)
-    if ", ," in joined:
-        units = [u for k, u in enumerate(units) if not (u[0] == "," and k and units[k - 1][0] == ",")]
-        joined = " ".join([u[0] for u in units])  # ", ," after a dropped parenthesis
+        units, token_starts, token_ends = _columns(_parentheses(list(zip(units, token_starts, token_ends))))
+    joined = " ".join(units)
+    if ", ," in joined:  # after a dropped parenthesis
+        rows = list(zip(units, token_starts, token_ends))
+        units, token_starts, token_ends = _columns(
+            [u for k, u in enumerate(rows) if not (u[0] == "," and k and rows[k - 1][0] == ",")])
+        joined = " ".join(units)
     found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
     labels = [ent.label_ for ent in ents]
-    sentence = _Sentence(start=sent_start, end=sent_end, arrays=arrays, ents=ents, text=joined, units=units,
-                         _all=found, _starts=[p[1] for p in found], labels=labels)
+    sentence = _Sentence(sent_start, sent_end, arrays, ents, joined, units, token_starts, token_ends, found, labels)
     for index, start, _ in reversed(found):
         if labels[index] in CORE:
             sentence.last_core = start
             break
     _group(sentence)
     return sentence
+
+
+def _columns(rows: list[tuple[str, int, int]]) -> tuple[list[str], list[int], list[int]]:
+    """The units, token starts and token ends of (unit, token start, token end) rows."""
+    if not rows:
+        return [], [], []
+    units, starts, ends = zip(*rows)
+    return list(units), list(starts), list(ends)
 
 
 def _parentheses(units: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -543,7 +556,7 @@ class _Discourse:
         return typed[-1:] or intro[-1:]
 
 
-def _flagged_introduced(doc: Doc, ents: tuple[Span, ...] | None = None) -> list[Span]:
+def _flagged_introduced(doc: Doc, ents: "list[_Ent] | None" = None) -> "list[_Ent] | list[Span]":
     """Entities the mention chooser marked as introduced (``doc._.kg_mention_meta``: (start, end) ->
     (source, introduced)), when that component ran."""
     meta = doc._.kg_mention_meta if Doc.has_extension("kg_mention_meta") else None
@@ -616,7 +629,7 @@ def _mark_active_cues(sentences: list[_Sentence]) -> None:
     """Set each sentence's active_cues: the cues one of whose triggers occurs in its text."""
     for sentence in sentences:
         active = set(_ALWAYS)
-        for word, _, _ in sentence.units:
+        for word in sentence.units:
             cues = _WORD_CUES.get(word)
             if cues is None:
                 cues = _word_cues(word)
@@ -649,9 +662,9 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
         next(iter(doc.sents))  # spaCy's error for a doc without sentence boundaries, as before
     arrays = token_arrays(doc)
     sent_start, sent_end = arrays.sent_start, arrays.sent_end
-    ents_by_sent: dict[int, list[Span]] = {}
+    ents_by_sent: dict[int, list[_Ent]] = {}
     with_core: set[int] = set()  # sentences with a Model/Method/Dataset entity
-    doc_ents = doc.ents
+    doc_ents = _doc_ents(doc)
     for ent in doc_ents:
         start = sent_start[ent.start]
         ents_by_sent.setdefault(start, []).append(ent)
@@ -689,7 +702,30 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 key = (relation, frozenset({(head.start, head.end), (tail.start, tail.end)}))
             if key not in best or best[key][4] < confidence:
                 best[key] = (head, relation, tail, cue, confidence)
-    return sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))
+    if not best:
+        return []
+    spans = doc.ents
+    return [(spans[head.index], relation, spans[tail.index], cue, confidence) for head, relation, tail, cue, confidence
+            in sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))]
+
+
+class _Ent(NamedTuple):
+    """An entity of doc.ents as plain data (a Span's attributes cost more to read): `index` is its place
+    in doc.ents, whose Spans find_relations returns."""
+
+    start: int
+    end: int
+    label_: str
+    index: int
+
+
+def _doc_ents(doc: Doc) -> list[_Ent]:
+    """doc.ents as _Ents: from kg_mentions' rows where that component ran (it writes doc.ents from them, right
+    before kg_relations; making doc.ents' Spans costs more), else from doc.ents."""
+    rows = doc._.kg_mentions if Doc.has_extension("kg_mentions") else None
+    if rows is not None:
+        return [_Ent(row.start, row.end, row.label, index) for index, row in enumerate(rows)]
+    return [_Ent(ent.start, ent.end, ent.label_, index) for index, ent in enumerate(doc.ents)]
 
 
 def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
@@ -787,17 +823,38 @@ def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
     description, or an implicit benchmark). So a sentence without such a placeholder yields nothing
     ("no relation"); one with a single such placeholder and no way into the discourse can only pair
     that entity with itself ("self only"): find_relations drops such pairs, but the first one still
-    makes it the last subject, so the sentence is run when the last subject is needed."""
-    core = 0
+    makes it the last subject, so the sentence is run when the last subject is needed. The head is a
+    Model or Method: without one among the placeholders and no way into the discourse, nothing."""
+    core = heads = 0
     labels = sentence.labels
     for index, _, _ in sentence._all:
-        if labels[index] in CORE:
+        label = labels[index]
+        if label in CORE:
             core += 1
+            if label != "Dataset":
+                heads += 1
     if core == 0:
         return "no relation"
-    if core > 1:
+    if core > 1 and heads:
         return ""
-    return "" if sentence.anaphoric or _implicit_benchmarks(sentence, discourse) else "self only"
+    if _reaches_discourse(sentence) or _implicit_benchmarks(sentence, discourse):
+        return ""
+    return "self only" if heads else "no relation"
+
+
+#: A pronoun subject after a fronted phrase: `_FRONTED_SUBJECT` reading "we", "it", "they" or "our ..."
+#: right after the " , " that ends the phrase.
+_FRONTED_ANAPHOR = re.compile(r" , (?:the )?(?:we|it|they|our) ")
+
+
+def _reaches_discourse(sentence: _Sentence) -> bool:
+    """Whether an entity named outside the sentence may join its relations. Every way in
+    (`_Discourse.resolve`) starts from a pronoun or description: one `_SUBJECT_ANAPHOR` finds in the
+    text (read only when the sentence is anaphoric; its matches in parts of the text are matches in the
+    whole), "it" / "them" after a gerund or pair cue, or the subject after a fronted phrase."""
+    text = sentence.text
+    return (" it " in text or " them " in text or _FRONTED_ANAPHOR.search(text) is not None
+            or (sentence.anaphoric and _SUBJECT_ANAPHOR.search(text) is not None))
 
 
 _DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:(?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
