@@ -259,7 +259,10 @@ _INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
     ("our ", "the proposed ", "the resulting "),
     None,
 )
-_INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+#: each pattern with its spaced form (as Cue.spaced), for those that start at a token boundary
+_INTRO_TRIGGERED = tuple((pattern, triggers, re.compile(" " + pattern.pattern[len(r"(?<!\S)"):])
+                          if pattern.pattern.startswith(r"(?<!\S)") else None)
+                         for pattern, triggers in zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
 
 #: Coordination between two entities: they form one group ("Y, Z and W").
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
@@ -301,7 +304,8 @@ class _Sentence:
     parallel lists, not a tuple per unit: most of them are slices of the token arrays."""
 
     __slots__ = ("start", "end", "arrays", "ents", "text", "units", "token_starts", "token_ends", "groups",
-                 "group_of", "_all", "_starts", "_bounds", "active_cues", "last_core", "labels", "_anaphoric")
+                 "group_of", "_all", "_starts", "_bounds", "active_cues", "last_core", "labels", "plain",
+                 "_anaphoric")
 
     def __init__(self, start: int, end: int, arrays: TokenArrays, ents: list[Span], text: str, units: list[str],
                  token_starts: list[int], token_ends: list[int], found: list[tuple[int, int, int]],
@@ -324,6 +328,8 @@ class _Sentence:
         self.active_cues: set[int] | None = None
         self.last_core = -1  # text start of the last Model/Method/Dataset placeholder (-1: none)
         self.labels = labels  # label_ of each entity of ents (read once)
+        #: whether the text's only whitespace is single spaces between units (then patterns may run spaced)
+        self.plain = text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
         self._anaphoric: bool | None = None
 
     @property
@@ -575,7 +581,7 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
         text = sentence.text
         if not sentence._all:
             continue  # every pattern ends in a placeholder
-        for pattern, triggers in _INTRO_TRIGGERED:
+        for pattern, triggers, spaced in _INTRO_TRIGGERED:
             if triggers is None:
                 if not text.startswith("<"):
                     continue
@@ -585,7 +591,8 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
                         break
                 else:
                     continue
-            for match in pattern.finditer(text):
+            matches = spaced.finditer(" " + text) if spaced and sentence.plain else pattern.finditer(text)
+            for match in matches:
                 index = int(_PLACEHOLDER.search(match.group(1)).group(1))
                 ent = sentence.ents[index]
                 if ent.label_ in CORE and (ent.start, ent.end) not in seen:
@@ -823,28 +830,54 @@ def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
     description, or an implicit benchmark). So a sentence without such a placeholder yields nothing
     ("no relation"); one with a single such placeholder and no way into the discourse can only pair
     that entity with itself ("self only"): find_relations drops such pairs, but the first one still
-    makes it the last subject, so the sentence is run when the last subject is needed. The head is a
-    Model or Method: without one among the placeholders and no way into the discourse, nothing."""
+    makes it the last subject, so the sentence is run when the last subject is needed. The same holds
+    when whatever the discourse can give bears the text of the one placeholder (`_only_echoes`). The
+    head is a Model or Method: without one among the placeholders and no way into the discourse, nothing."""
     core = heads = 0
     labels = sentence.labels
+    only = -1  # the entity index of the (last) Model/Method/Dataset placeholder
     for index, _, _ in sentence._all:
         label = labels[index]
         if label in CORE:
             core += 1
+            only = index
             if label != "Dataset":
                 heads += 1
     if core == 0:
         return "no relation"
-    if core > 1 and heads:
+    if core > 1 and heads or _implicit_benchmarks(sentence, discourse):
         return ""
-    if _reaches_discourse(sentence) or _implicit_benchmarks(sentence, discourse):
-        return ""
-    return "self only" if heads else "no relation"
+    if not _reaches_discourse(sentence):
+        return "self only" if heads else "no relation"
+    return "self only" if core == 1 and _only_echoes(sentence, discourse, sentence.ents[only]) else ""
 
 
 #: A pronoun subject after a fronted phrase: `_FRONTED_SUBJECT` reading "we", "it", "they" or "our ..."
 #: right after the " , " that ends the phrase.
 _FRONTED_ANAPHOR = re.compile(r" , (?:the )?(?:we|it|they|our) ")
+
+
+#: Words without which no pronoun or description reads the last subject (`_Discourse.resolve`: "it",
+#: "they", "the proposed ..."; "it" / "them" after a gerund or pair cue)
+_LAST_SUBJECT_WORDS = frozenset({"it", "they", "them", "proposed", "resulting", "new", "final", "presented",
+                                 "trained"})
+
+
+def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -> bool:
+    """Whether every entity the discourse can give the sentence has the text of `ent`, so that each
+    relation would join that text with itself (find_relations drops those). True when no word reads
+    the last subject: then only the paper's introduced entities answer ("we", "our model": the last
+    introduced one, or the last Model or Method)."""
+    units = sentence.units
+    if not _LAST_SUBJECT_WORDS.isdisjoint(units) or any(u.startswith(("it(", "they(")) for u in units):
+        return False
+    introduced = discourse.introduced
+    intro = [e for e in introduced if e.start < sentence.start + 1] or introduced
+    candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
+                  + [e for e in intro if e.label_ == "Model"][-1:])
+    span_text = sentence.arrays.span_text
+    text = span_text(ent.start, ent.end)
+    return all(span_text(c.start, c.end) == text for c in candidates)
 
 
 def _reaches_discourse(sentence: _Sentence) -> bool:
@@ -892,14 +925,17 @@ _BASED = re.compile(r"(<\d+>) ?-based (?:(?:[\w\-]+|,) ){0,4}?(?:(?:such as|incl
 def _descriptions(sentence: _Sentence) -> list[RelationTuple]:
     """Relations stated by a description rather than a verb: appositions and "X-based" phrases."""
     out: list[RelationTuple] = []
-    for match in _APPOSITION.finditer(sentence.text):
+    text = sentence.text
+    # the words each pattern needs, looked up first: most sentences have neither
+    appositions = _APPOSITION.finditer(text) if " a " in text or " an " in text else ()
+    for match in appositions:
         head = sentence.ents[int(match.group(1)[1:-1])]
         for index, start, end in sentence.placeholders(match.start(2), match.end(2)):
             tail = sentence.ents[index]
             relation = _retype("based_on", head.label_, tail.label_)
             if relation and tail.label_ != "Dataset":
                 out.append((head, relation, tail, sentence.cue_text(match.start(), end), 0.45))
-    for match in _BASED.finditer(sentence.text):
+    for match in (_BASED.finditer(text) if "-based" in text else ()):
         base = sentence.ents[int(match.group(1)[1:-1])]
         for head in _group_ents(sentence, int(match.group(2)[1:-1])):
             relation = _retype("based_on", head.label_, base.label_)
@@ -917,10 +953,10 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
     if active is None:
         _mark_active_cues([sentence])
         active = sentence.active_cues
-    # Where the text is words joined by single spaces (no other whitespace), a token boundary before
-    # position p is a space at p - 1 (or p = 0): the spaced pattern over " " + text finds the same
-    # matches, each with its leading space (so starting at the same offset) and one longer.
-    plain = text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+    # Where the text is plain, a token boundary before position p is a space at p - 1 (or p = 0): the
+    # spaced pattern over " " + text finds the same matches, each with its leading space (so starting at
+    # the same offset) and one longer.
+    plain = sentence.plain
     spaced_text = " " + text
     for number in sorted(active):
         cue = CUES[number]
@@ -1327,9 +1363,12 @@ _EVALUATION_CLAUSE = re.compile(r"(?<!\S)(?:evaluat\w*|test(?:s|ed|ing)?|benchma
 def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
     """Whether a weak cue sits in a clause about evaluation: a bare "with M" ("we evaluate X with
     M") or "against" ("we benchmark A against B", which compares nothing itself)."""
+    relation = hit.cue.relation
+    if relation != "uses" and relation != "compared_with":
+        return False
     cue = sentence.text[hit.start:hit.end]
-    weak = (hit.cue.relation == "uses" and hit.cue.frame == "postmod" and cue == "with") or \
-        (hit.cue.relation == "compared_with" and cue == "against")
+    weak = (relation == "uses" and hit.cue.frame == "postmod" and cue == "with") or \
+        (relation == "compared_with" and cue == "against")
     if not weak:
         return False
     clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
