@@ -259,10 +259,10 @@ _INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
     ("our ", "the proposed ", "the resulting "),
     None,
 )
-#: each pattern with its spaced form (as Cue.spaced), for those that start at a token boundary
-_INTRO_TRIGGERED = tuple((pattern, triggers, re.compile(" " + pattern.pattern[len(r"(?<!\S)"):])
-                          if pattern.pattern.startswith(r"(?<!\S)") else None)
-                         for pattern, triggers in zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+_INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+#: the spaced form (as Cue.spaced) of the patterns that start at a token boundary
+_INTRO_SPACED = {pattern: re.compile(" " + pattern.pattern[len(r"(?<!\S)"):]) for pattern in _INTRO_PATTERNS
+                 if pattern.pattern.startswith(r"(?<!\S)")}
 
 #: Coordination between two entities: they form one group ("Y, Z and W").
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
@@ -581,7 +581,7 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
         text = sentence.text
         if not sentence._all:
             continue  # every pattern ends in a placeholder
-        for pattern, triggers, spaced in _INTRO_TRIGGERED:
+        for pattern, triggers in _INTRO_TRIGGERED:
             if triggers is None:
                 if not text.startswith("<"):
                     continue
@@ -591,7 +591,8 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
                         break
                 else:
                     continue
-            matches = spaced.finditer(" " + text) if spaced and sentence.plain else pattern.finditer(text)
+            spaced = _INTRO_SPACED.get(pattern) if sentence.plain else None
+            matches = spaced.finditer(" " + text) if spaced else pattern.finditer(text)
             for match in matches:
                 index = int(_PLACEHOLDER.search(match.group(1)).group(1))
                 ent = sentence.ents[index]
