@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -277,6 +277,9 @@ _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|b
                        r"and (?:we|it|they|our)|unlike|despite|--|"
                        r",? as (?:judged|measured|rated|assessed|evaluated) by|,? according to)"
                        r"(?!\S)")
+
+_BOUNDARY_SPACED = re.compile(" " + _BOUNDARY.pattern[len(r"(?<!\S)"):])
+assert _BOUNDARY.pattern.startswith(r"(?<!\S)")
 
 #: Signature-driven retyping: a cue's relation and the (head, tail) entity types -> the relation kept.
 RETYPE: dict[str, dict[tuple[str, str], str]] = {
@@ -605,13 +608,17 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
 # ---------------------------------------------------------------------------------------------
 # Finding relations.
 # ---------------------------------------------------------------------------------------------
-@dataclass
 class _Hit:
-    cue: Cue
-    start: int
-    end: int
-    heads: list[Span] = field(default_factory=list)
-    tails: list[Span] = field(default_factory=list)
+    """One cue match in a sentence's text, and the arguments found for it."""
+
+    __slots__ = ("cue", "start", "end", "heads", "tails")
+
+    def __init__(self, cue: Cue, start: int, end: int) -> None:
+        self.cue = cue
+        self.start = start
+        self.end = end
+        self.heads: list[Span] = []
+        self.tails: list[Span] = []
 
 
 #: Triggers with a space: looked up in the sentence text. The others contain no space (nor "<" or a
@@ -1110,7 +1117,9 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     # The clause boundary only matters when the first Model/Method/Dataset before the next cue can
     # start the object (the loop below would stop at it otherwise): searched only then, as it is slow.
     if first is not None and _starts_object(_flat(text[position:first[1]]), max_gap):
-        boundary = _BOUNDARY.search(text, hit.end, limit)
+        # spaced on plain text, as the cues: " " + text holds text's position p at p + 1
+        boundary = (_BOUNDARY_SPACED.search(" " + text, hit.end, limit + 1) if sentence.plain
+                    else _BOUNDARY.search(text, hit.end, limit))
         scope_end = boundary.start() if boundary else limit
         for index, start, end in sentence.placeholders(hit.end, scope_end):
             if labels[index] not in CORE:
@@ -1411,6 +1420,8 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
     ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
     ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
     out: list[RelationTuple] = []
+    if " , " not in sentence.text:
+        return out  # each pattern ends its phrase with " , "
     for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on"),
                               (_FRONTED_BASE, "based_on")):
         match = pattern.match(sentence.text)
