@@ -340,10 +340,13 @@ class _Sentence:
         """False when no pronoun or description in the text can be read as a subject: the words
         `_SUBJECT_ANAPHOR` and `_FRONTED_SUBJECT` need are missing (a cheap test that skips them)."""
         if self._anaphoric is None:
-            lowers = self.arrays.lowers[self.start:self.end]
-            # units are tokens or tokens glued to "-..." ones; "we(...)" is read as "we (...)"
-            self._anaphoric = not _DISCOURSE_WORDS.isdisjoint(lowers) or any(
-                w.startswith(("we(", "it(", "they(")) for w in lowers)
+            arrays = self.arrays
+            lowers = arrays.lowers[self.start:self.end]
+            # units are tokens or tokens glued to "-..." ones; "we(...)" is read as "we (...)" (tokens
+            # looked at only when the sentence's text has a "(")
+            self._anaphoric = not _DISCOURSE_WORDS.isdisjoint(lowers) or (
+                self.end > self.start and arrays.text.find("(", arrays.idx[self.start], arrays.end_char(self.end)) >= 0
+                and any(w.startswith(("we(", "it(", "they(")) for w in lowers))
         return self._anaphoric
 
     def ent_at(self, index: int) -> Span:
@@ -876,16 +879,16 @@ def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -
     relation would join that text with itself (find_relations drops those). True when no word reads
     the last subject: then only the paper's introduced entities answer ("we", "our model": the last
     introduced one, or the last Model or Method)."""
-    units = sentence.units
-    if not _LAST_SUBJECT_WORDS.isdisjoint(units) or any(u.startswith(("it(", "they(")) for u in units):
-        return False
     introduced = discourse.introduced
     intro = [e for e in introduced if e.start < sentence.start + 1] or introduced
     candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
                   + [e for e in intro if e.label_ == "Model"][-1:])
     span_text = sentence.arrays.span_text
     text = span_text(ent.start, ent.end)
-    return all(span_text(c.start, c.end) == text for c in candidates)
+    if any(span_text(c.start, c.end) != text for c in candidates):
+        return False
+    units = sentence.units
+    return _LAST_SUBJECT_WORDS.isdisjoint(units) and not any(u.startswith(("it(", "they(")) for u in units)
 
 
 def _reaches_discourse(sentence: _Sentence) -> bool:
