@@ -729,7 +729,8 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
 
 class _Ent(NamedTuple):
     """An entity of doc.ents as plain data (a Span's attributes cost more to read): `index` is its place
-    in doc.ents, whose Spans find_relations returns."""
+    in doc.ents, whose Spans find_relations returns. The rules read only start, end and label_, so
+    they take these where their hints say Span."""
 
     start: int
     end: int
@@ -739,7 +740,8 @@ class _Ent(NamedTuple):
 
 def _doc_ents(doc: Doc) -> list[_Ent]:
     """doc.ents as _Ents: from kg_mentions' rows where that component ran (it writes doc.ents from them, right
-    before kg_relations; making doc.ents' Spans costs more), else from doc.ents."""
+    before kg_relations; making doc.ents' Spans costs more), else from doc.ents. As in doc_to_extraction,
+    the rows are taken to be doc.ents: a doc whose ents are changed after kg_mentions should not keep them."""
     rows = doc._.kg_mentions if Doc.has_extension("kg_mentions") else None
     if rows is not None:
         return [_Ent(row.start, row.end, row.label, index) for index, row in enumerate(rows)]
