@@ -90,3 +90,45 @@ def test_sentence_with_one_entity_and_a_pronoun_runs():
     doc.ents = [doc.char_span(11, 19, label="Model"), doc.char_span(36, 43, label="Model")]
     assert [(h.text, r, t.text) for h, r, t, _, _ in rel.find_relations(doc)] == [
         ("AlphaNet", "outperforms", "BetaNet")]
+
+
+def test_spaced_patterns_match_like_the_originals(docs):
+    """On plain sentence texts (single spaces only), each spaced pattern over " " + text finds the
+    original pattern's matches, one character longer at the front."""
+    checked = 0
+    for doc in docs:
+        for sentence in sentences(doc):
+            if not sentence.plain:
+                continue
+            text = sentence.text
+            pairs = [(cue.pattern, cue.spaced) for cue in rel.CUES] + [(rel._BOUNDARY, rel._BOUNDARY_SPACED)]
+            pairs += list(rel._INTRO_SPACED.items())
+            for pattern, spaced in pairs:
+                expected = [match.span() for match in pattern.finditer(text)]
+                assert [(match.start(), match.end() - 1) for match in spaced.finditer(" " + text)] == expected
+                checked += len(expected)
+    assert checked > 100
+
+
+def test_glued_tokens_are_those_starting_with_a_hyphen_after_a_token(docs):
+    """_glued finds them from the text's hyphens: the same as looking at every token."""
+    found = 0
+    for doc in docs:
+        arrays = rel.token_arrays(doc)
+        words, idx = arrays.words, arrays.idx
+        expected = [i for i, w in enumerate(words) if w[0] == "-" and i and idx[i - 1] + len(words[i - 1]) == idx[i]]
+        assert rel._glued(arrays) == expected
+        found += len(expected)
+    assert found > 0
+
+
+def test_plain_is_false_for_other_whitespace():
+    """Texts with a newline or a double space are not plain: their patterns run unspaced."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_sentences")
+    for text, plain in (("Alpha beats Beta .", True), ("Alpha beats\nBeta .", False), ("Alpha  beats Beta .", False)):
+        doc = nlp(text)
+        sentence = rel._sentence(rel.token_arrays(doc), 0, len(doc), [])
+        assert sentence.plain is plain, text

@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from itertools import accumulate
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -82,12 +84,16 @@ class Cue:
     reach: int | None = None  # most words between the cue and its object (default: by frame)
     connector: str = ""  # "pair" frames: the words between the two objects ("compare X with Y")
     swap: bool = False  # "pair" frames: the second object is the head ("distill X into Y")
+    #: the pattern with a space for its leading token boundary, run over " " + text where the text's only
+    #: whitespace is single spaces between words (see _cue_hits): re then jumps from space to space
+    #: instead of testing the lookbehind at every character, several times faster
+    spaced: re.Pattern | None = None
 
 
 def _cue(relation: str, frame: str, pattern: str, confidence: float, *, bounds: bool = True,
          reach: int | None = None, connector: str = "", swap: bool = False) -> Cue:
     return Cue(relation, frame, re.compile(r"(?<!\S)(?:" + pattern + r")(?!\S)"), confidence, bounds, reach,
-               connector, swap)
+               connector, swap, re.compile(r" (?:" + pattern + r")(?!\S)"))
 
 
 #: Order matters only for overlaps: a longer, more specific cue listed earlier wins its span.
@@ -254,6 +260,9 @@ _INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
     None,
 )
 _INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+#: the spaced form (as Cue.spaced) of the patterns that start at a token boundary
+_INTRO_SPACED = {pattern: re.compile(" " + pattern.pattern[len(r"(?<!\S)"):]) for pattern in _INTRO_PATTERNS
+                 if pattern.pattern.startswith(r"(?<!\S)")}
 
 #: Coordination between two entities: they form one group ("Y, Z and W").
 _COORD = re.compile(r"(?:(?:models?|variants?|series|famil(?:y|ies)|llms?|baselines?) )?"
@@ -268,6 +277,9 @@ _BOUNDARY = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but|although|though|b
                        r"and (?:we|it|they|our)|unlike|despite|--|"
                        r",? as (?:judged|measured|rated|assessed|evaluated) by|,? according to)"
                        r"(?!\S)")
+
+_BOUNDARY_SPACED = re.compile(" " + _BOUNDARY.pattern[len(r"(?<!\S)"):])
+assert _BOUNDARY.pattern.startswith(r"(?<!\S)")
 
 #: Signature-driven retyping: a cue's relation and the (head, tail) entity types -> the relation kept.
 RETYPE: dict[str, dict[tuple[str, str], str]] = {
@@ -288,53 +300,53 @@ RETYPE: dict[str, dict[tuple[str, str], str]] = {
 }
 
 
-@dataclass
 class _Sentence:
-    """A sentence as placeholder text, with the entity spans its placeholders stand for."""
+    """A sentence as placeholder text, with the entity spans its placeholders stand for.
 
-    start: int  # doc token index of the sentence's first token
-    end: int  # doc token index just after its last token
-    arrays: TokenArrays
-    ents: list[Span]
-    text: str
-    units: list[tuple[str, int, int]]  # (unit text, doc token start, doc token end): the words of text
-    groups: list[list[int]] = field(default_factory=list)  # coordinated entity indices, in order
-    group_of: dict[int, int] = field(default_factory=dict)
-    #: every placeholder of text: (entity index, text start, text end), in text order
-    _all: list[tuple[int, int, int]] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)  # text start of each entry of _all
-    _offsets: list[tuple[int, int, int, int]] | None = None
-    _unit_starts: list[int] = field(default_factory=list)  # text start of each unit (with _offsets)
-    _unit_ends: list[int] = field(default_factory=list)
-    #: indices into CUES that can match text (see _mark_active_cues); None: not computed
-    active_cues: set[int] | None = None
-    last_core: int = -1  # text start of the last Model/Method/Dataset placeholder (-1: none)
-    labels: list[str] = field(default_factory=list)  # label_ of each entity of ents (read once)
-    _anaphoric: bool | None = None
+    The units of the text (its words: tokens, tokens glued to "-..." ones, placeholders) are three
+    parallel lists, not a tuple per unit: most of them are slices of the token arrays."""
 
-    @property
-    def offsets(self) -> list[tuple[int, int, int, int]]:
-        """(text start, text end, doc token start, doc token end) of each unit, computed on first use."""
-        if self._offsets is None:
-            offsets = []
-            pos = 0
-            for text, start, end in self.units:
-                offsets.append((pos, pos + len(text), start, end))
-                pos += len(text) + 1
-            self._offsets = offsets
-            self._unit_starts = [o[0] for o in offsets]
-            self._unit_ends = [o[1] for o in offsets]
-        return self._offsets
+    __slots__ = ("start", "end", "arrays", "ents", "text", "units", "token_starts", "token_ends", "groups",
+                 "group_of", "_all", "_starts", "_bounds", "active_cues", "last_core", "labels", "plain",
+                 "_anaphoric")
+
+    def __init__(self, start: int, end: int, arrays: TokenArrays, ents: list[Span], text: str, units: list[str],
+                 token_starts: list[int], token_ends: list[int], found: list[tuple[int, int, int]],
+                 labels: list[str]) -> None:
+        self.start = start  # doc token index of the sentence's first token
+        self.end = end  # doc token index just after its last token
+        self.arrays = arrays
+        self.ents = ents
+        self.text = text  # the units joined by single spaces
+        self.units = units
+        self.token_starts = token_starts  # doc token start of each unit
+        self.token_ends = token_ends  # doc token end of each unit
+        self.groups: list[list[int]] = []  # coordinated entity indices, in order
+        self.group_of: dict[int, int] = {}
+        #: every placeholder of text: (entity index, text start, text end), in text order
+        self._all = found
+        self._starts = [p[1] for p in found]  # text start of each entry of _all
+        self._bounds: list[int] | None = None  # text start of each unit, then len(text) + 1 (see cue_text)
+        #: indices into CUES that can match text (see _mark_active_cues); None: not computed
+        self.active_cues: set[int] | None = None
+        self.last_core = -1  # text start of the last Model/Method/Dataset placeholder (-1: none)
+        self.labels = labels  # label_ of each entity of ents (read once)
+        #: whether the text's only whitespace is single spaces between units (then patterns may run spaced)
+        self.plain = text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+        self._anaphoric: bool | None = None
 
     @property
     def anaphoric(self) -> bool:
         """False when no pronoun or description in the text can be read as a subject: the words
         `_SUBJECT_ANAPHOR` and `_FRONTED_SUBJECT` need are missing (a cheap test that skips them)."""
         if self._anaphoric is None:
-            lowers = self.arrays.lowers[self.start:self.end]
-            # units are tokens or tokens glued to "-..." ones; "we(...)" is read as "we (...)"
-            self._anaphoric = not _DISCOURSE_WORDS.isdisjoint(lowers) or any(
-                w.startswith(("we(", "it(", "they(")) for w in lowers)
+            arrays = self.arrays
+            lowers = arrays.lowers[self.start:self.end]
+            # units are tokens or tokens glued to "-..." ones; "we(...)" is read as "we (...)" (tokens
+            # looked at only when the sentence's text has a "(")
+            self._anaphoric = not _DISCOURSE_WORDS.isdisjoint(lowers) or (
+                self.end > self.start and arrays.text.find("(", arrays.idx[self.start], arrays.end_char(self.end)) >= 0
+                and any(w.startswith(("we(", "it(", "they(")) for w in lowers))
         return self._anaphoric
 
     def ent_at(self, index: int) -> Span:
@@ -353,14 +365,16 @@ class _Sentence:
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
-        offsets = self.offsets
+        bounds = self._bounds
+        if bounds is None:
+            bounds = self._bounds = list(accumulate([len(unit) + 1 for unit in self.units], initial=0))
         # the units overlapping [start, end) are a run: from the first that ends after start to the
-        # last that starts before end (units follow each other in the text)
-        first = bisect_right(self._unit_ends, start)
-        last = bisect_left(self._unit_starts, end) - 1
+        # last that starts before end (unit k spans [bounds[k], bounds[k + 1] - 1) of the text)
+        first = bisect_right(bounds, start + 1) - 1
+        last = bisect_left(bounds, end) - 1
         if first > last:
             return ""
-        return self.arrays.span_text(offsets[first][2], offsets[last][3])
+        return self.arrays.span_text(self.token_starts[first], self.token_ends[last])
 
 
 _DEPTH = {"(": 1, ")": -1}
@@ -368,8 +382,17 @@ _DEPTH = {"(": 1, ")": -1}
 
 def _glued(arrays: TokenArrays) -> list[int]:
     """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order."""
-    words, idx = arrays.words, arrays.idx
-    return [i for i, w in enumerate(words) if w[0] == "-" and i and idx[i - 1] + len(words[i - 1]) == idx[i]]
+    words, idx, text = arrays.words, arrays.idx, arrays.text
+    # visits each "-" of the text (str.find runs in C) rather than every token: a token starts with
+    # "-" where a "-" of the text is the first character of a token
+    glued = []
+    position = text.find("-", 1)
+    while position >= 0:
+        i = bisect_left(idx, position)
+        if i < len(idx) and idx[i] == position and idx[i - 1] + len(words[i - 1]) == position:
+            glued.append(i)
+        position = text.find("-", position + 1)
+    return glued
 
 
 def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Span],
@@ -379,7 +402,9 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
     words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
     if glued is None:
         glued = _glued(arrays)
-    units: list[tuple[str, int, int]] = []  # (text, token start, token end)
+    units: list[str] = []  # the words of the text
+    token_starts: list[int] = []  # the doc tokens of each unit
+    token_ends: list[int] = []
     spans = sorted((ent.start, ent.end, i) for i, ent in enumerate(ents))
     i = sent_start
     for k in range(len(spans) + 1):
@@ -387,39 +412,52 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
         if i < stop:
             g = bisect_left(glued, i)
             if g == len(glued) or glued[g] >= stop:
-                units.extend(zip(lowers[i:stop], range(i, stop), range(i + 1, stop + 1)))
+                units += lowers[i:stop]
+                token_starts += range(i, stop)
+                token_ends += range(i + 1, stop + 1)
             else:
                 for t in range(i, stop):
-                    if units:
-                        previous = units[-1]
-                        if (previous[2] == t and not previous[0].startswith("<")
-                                and idx[t - 1] + len(words[t - 1]) == idx[t] and words[t].startswith("-")):
-                            # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
-                            units[-1] = (previous[0] + lowers[t], previous[1], t + 1)
-                            continue
-                    units.append((lowers[t], t, t + 1))
+                    if (units and token_ends[-1] == t and not units[-1].startswith("<")
+                            and idx[t - 1] + len(words[t - 1]) == idx[t] and words[t].startswith("-")):
+                        # "fine" "-tuned": the tokenizer splits suffixes off names; cues read the word whole.
+                        units[-1] += lowers[t]
+                        token_ends[-1] = t + 1
+                        continue
+                    units.append(lowers[t])
+                    token_starts.append(t)
+                    token_ends.append(t + 1)
             i = stop
         if k < len(spans) and i < sent_end:
             start, end, index = spans[k]
-            units.append((f"<{index}>", start, end))
+            units.append(f"<{index}>")
+            token_starts.append(start)
+            token_ends.append(end)
             i = end
     if "(" in lowers[sent_start:sent_end]:
-        units = _parentheses(units)
-    texts = [u[0] for u in units]
-    joined = " ".join(texts)
-    if ", ," in joined:
-        units = [u for k, u in enumerate(units) if not (u[0] == "," and k and units[k - 1][0] == ",")]
-        joined = " ".join([u[0] for u in units])  # ", ," after a dropped parenthesis
+        units, token_starts, token_ends = _columns(_parentheses(list(zip(units, token_starts, token_ends))))
+    joined = " ".join(units)
+    if ", ," in joined:  # after a dropped parenthesis
+        rows = list(zip(units, token_starts, token_ends))
+        units, token_starts, token_ends = _columns(
+            [u for k, u in enumerate(rows) if not (u[0] == "," and k and rows[k - 1][0] == ",")])
+        joined = " ".join(units)
     found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
     labels = [ent.label_ for ent in ents]
-    sentence = _Sentence(start=sent_start, end=sent_end, arrays=arrays, ents=ents, text=joined, units=units,
-                         _all=found, _starts=[p[1] for p in found], labels=labels)
+    sentence = _Sentence(sent_start, sent_end, arrays, ents, joined, units, token_starts, token_ends, found, labels)
     for index, start, _ in reversed(found):
         if labels[index] in CORE:
             sentence.last_core = start
             break
     _group(sentence)
     return sentence
+
+
+def _columns(rows: list[tuple[str, int, int]]) -> tuple[list[str], list[int], list[int]]:
+    """The units, token starts and token ends of (unit, token start, token end) rows."""
+    if not rows:
+        return [], [], []
+    units, starts, ends = zip(*rows)
+    return list(units), list(starts), list(ends)
 
 
 def _parentheses(units: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -530,7 +568,7 @@ class _Discourse:
         return typed[-1:] or intro[-1:]
 
 
-def _flagged_introduced(doc: Doc, ents: tuple[Span, ...] | None = None) -> list[Span]:
+def _flagged_introduced(doc: Doc, ents: "list[_Ent] | None" = None) -> "list[_Ent] | list[Span]":
     """Entities the mention chooser marked as introduced (``doc._.kg_mention_meta``: (start, end) ->
     (source, introduced)), when that component ran."""
     meta = doc._.kg_mention_meta if Doc.has_extension("kg_mention_meta") else None
@@ -559,7 +597,9 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
                         break
                 else:
                     continue
-            for match in pattern.finditer(text):
+            spaced = _INTRO_SPACED.get(pattern) if sentence.plain else None
+            matches = spaced.finditer(" " + text) if spaced else pattern.finditer(text)
+            for match in matches:
                 index = int(_PLACEHOLDER.search(match.group(1)).group(1))
                 ent = sentence.ents[index]
                 if ent.label_ in CORE and (ent.start, ent.end) not in seen:
@@ -571,13 +611,17 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
 # ---------------------------------------------------------------------------------------------
 # Finding relations.
 # ---------------------------------------------------------------------------------------------
-@dataclass
 class _Hit:
-    cue: Cue
-    start: int
-    end: int
-    heads: list[Span] = field(default_factory=list)
-    tails: list[Span] = field(default_factory=list)
+    """One cue match in a sentence's text, and the arguments found for it."""
+
+    __slots__ = ("cue", "start", "end", "heads", "tails")
+
+    def __init__(self, cue: Cue, start: int, end: int) -> None:
+        self.cue = cue
+        self.start = start
+        self.end = end
+        self.heads: list[Span] = []
+        self.tails: list[Span] = []
 
 
 #: Triggers with a space: looked up in the sentence text. The others contain no space (nor "<" or a
@@ -603,7 +647,7 @@ def _mark_active_cues(sentences: list[_Sentence]) -> None:
     """Set each sentence's active_cues: the cues one of whose triggers occurs in its text."""
     for sentence in sentences:
         active = set(_ALWAYS)
-        for word, _, _ in sentence.units:
+        for word in sentence.units:
             cues = _WORD_CUES.get(word)
             if cues is None:
                 cues = _word_cues(word)
@@ -636,9 +680,9 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
         next(iter(doc.sents))  # spaCy's error for a doc without sentence boundaries, as before
     arrays = token_arrays(doc)
     sent_start, sent_end = arrays.sent_start, arrays.sent_end
-    ents_by_sent: dict[int, list[Span]] = {}
+    ents_by_sent: dict[int, list[_Ent]] = {}
     with_core: set[int] = set()  # sentences with a Model/Method/Dataset entity
-    doc_ents = doc.ents
+    doc_ents = _doc_ents(doc)
     for ent in doc_ents:
         start = sent_start[ent.start]
         ents_by_sent.setdefault(start, []).append(ent)
@@ -676,7 +720,32 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 key = (relation, frozenset({(head.start, head.end), (tail.start, tail.end)}))
             if key not in best or best[key][4] < confidence:
                 best[key] = (head, relation, tail, cue, confidence)
-    return sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))
+    if not best:
+        return []
+    spans = doc.ents
+    return [(spans[head.index], relation, spans[tail.index], cue, confidence) for head, relation, tail, cue, confidence
+            in sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))]
+
+
+class _Ent(NamedTuple):
+    """An entity of doc.ents as plain data (a Span's attributes cost more to read): `index` is its place
+    in doc.ents, whose Spans find_relations returns. The rules read only start, end and label_, so
+    they take these where their hints say Span."""
+
+    start: int
+    end: int
+    label_: str
+    index: int
+
+
+def _doc_ents(doc: Doc) -> list[_Ent]:
+    """doc.ents as _Ents: from kg_mentions' rows where that component ran (it writes doc.ents from them, right
+    before kg_relations; making doc.ents' Spans costs more), else from doc.ents. As in doc_to_extraction,
+    the rows are taken to be doc.ents: a doc whose ents are changed after kg_mentions should not keep them."""
+    rows = doc._.kg_mentions if Doc.has_extension("kg_mentions") else None
+    if rows is not None:
+        return [_Ent(row.start, row.end, row.label, index) for index, row in enumerate(rows)]
+    return [_Ent(ent.start, ent.end, ent.label_, index) for index, ent in enumerate(doc.ents)]
 
 
 def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
@@ -774,17 +843,64 @@ def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
     description, or an implicit benchmark). So a sentence without such a placeholder yields nothing
     ("no relation"); one with a single such placeholder and no way into the discourse can only pair
     that entity with itself ("self only"): find_relations drops such pairs, but the first one still
-    makes it the last subject, so the sentence is run when the last subject is needed."""
-    core = 0
+    makes it the last subject, so the sentence is run when the last subject is needed. The same holds
+    when whatever the discourse can give bears the text of the one placeholder (`_only_echoes`). The
+    head is a Model or Method: without one among the placeholders and no way into the discourse, nothing."""
+    core = heads = 0
     labels = sentence.labels
+    only = -1  # the entity index of the (last) Model/Method/Dataset placeholder
     for index, _, _ in sentence._all:
-        if labels[index] in CORE:
+        label = labels[index]
+        if label in CORE:
             core += 1
+            only = index
+            if label != "Dataset":
+                heads += 1
     if core == 0:
         return "no relation"
-    if core > 1:
+    if core > 1 and heads or _implicit_benchmarks(sentence, discourse):
         return ""
-    return "" if sentence.anaphoric or _implicit_benchmarks(sentence, discourse) else "self only"
+    if not _reaches_discourse(sentence):
+        return "self only" if heads else "no relation"
+    return "self only" if core == 1 and _only_echoes(sentence, discourse, sentence.ents[only]) else ""
+
+
+#: A pronoun subject after a fronted phrase: `_FRONTED_SUBJECT` reading "we", "it", "they" or "our ..."
+#: right after the " , " that ends the phrase.
+_FRONTED_ANAPHOR = re.compile(r" , (?:the )?(?:we|it|they|our) ")
+
+
+#: Words without which no pronoun or description reads the last subject (`_Discourse.resolve`: "it",
+#: "they", "the proposed ..."; "it" / "them" after a gerund or pair cue)
+_LAST_SUBJECT_WORDS = frozenset({"it", "they", "them", "proposed", "resulting", "new", "final", "presented",
+                                 "trained"})
+
+
+def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -> bool:
+    """Whether every entity the discourse can give the sentence has the text of `ent`, so that each
+    relation would join that text with itself (find_relations drops those). True when no word reads
+    the last subject: then only the paper's introduced entities answer ("we", "our model": the last
+    introduced one, or the last Model or Method)."""
+    introduced = discourse.introduced
+    intro = [e for e in introduced if e.start < sentence.start + 1] or introduced
+    candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
+                  + [e for e in intro if e.label_ == "Model"][-1:])
+    span_text = sentence.arrays.span_text
+    text = span_text(ent.start, ent.end)
+    if any(span_text(c.start, c.end) != text for c in candidates):
+        return False
+    units = sentence.units
+    return _LAST_SUBJECT_WORDS.isdisjoint(units) and not any(u.startswith(("it(", "they(")) for u in units)
+
+
+def _reaches_discourse(sentence: _Sentence) -> bool:
+    """Whether an entity named outside the sentence may join its relations. Every way in
+    (`_Discourse.resolve`) starts from a pronoun or description: one `_SUBJECT_ANAPHOR` finds in the
+    text (read only when the sentence is anaphoric; its matches in parts of the text are matches in the
+    whole), "it" / "them" after a gerund or pair cue, or the subject after a fronted phrase."""
+    text = sentence.text
+    return (" it " in text or " them " in text or _FRONTED_ANAPHOR.search(text) is not None
+            or (sentence.anaphoric and _SUBJECT_ANAPHOR.search(text) is not None))
 
 
 _DERIVED = re.compile(r"^ ?(?:[^;]*?, (?:(?:we|which|this|it) (?:\w+ ){0,2}?(?:develop|obtain|build|create|train|get|"
@@ -822,14 +938,17 @@ _BASED = re.compile(r"(<\d+>) ?-based (?:(?:[\w\-]+|,) ){0,4}?(?:(?:such as|incl
 def _descriptions(sentence: _Sentence) -> list[RelationTuple]:
     """Relations stated by a description rather than a verb: appositions and "X-based" phrases."""
     out: list[RelationTuple] = []
-    for match in _APPOSITION.finditer(sentence.text):
+    text = sentence.text
+    # the words each pattern needs, looked up first: most sentences have neither
+    appositions = _APPOSITION.finditer(text) if " a " in text or " an " in text else ()
+    for match in appositions:
         head = sentence.ents[int(match.group(1)[1:-1])]
         for index, start, end in sentence.placeholders(match.start(2), match.end(2)):
             tail = sentence.ents[index]
             relation = _retype("based_on", head.label_, tail.label_)
             if relation and tail.label_ != "Dataset":
                 out.append((head, relation, tail, sentence.cue_text(match.start(), end), 0.45))
-    for match in _BASED.finditer(sentence.text):
+    for match in (_BASED.finditer(text) if "-based" in text else ()):
         base = sentence.ents[int(match.group(1)[1:-1])]
         for head in _group_ents(sentence, int(match.group(2)[1:-1])):
             relation = _retype("based_on", head.label_, base.label_)
@@ -847,10 +966,17 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
     if active is None:
         _mark_active_cues([sentence])
         active = sentence.active_cues
+    # Where the text is plain, a token boundary before position p is a space at p - 1 (or p = 0): the
+    # spaced pattern over " " + text finds the same matches, each with its leading space (so starting at
+    # the same offset) and one longer.
+    plain = sentence.plain
+    spaced_text = " " + text
     for number in sorted(active):
         cue = CUES[number]
-        for match in cue.pattern.finditer(text):
+        for match in (cue.spaced.finditer(spaced_text) if plain else cue.pattern.finditer(text)):
             start, end = match.span()
+            if plain:
+                end -= 1
             if end == start:
                 continue
             if any(start < e and end > s for s, e in taken):
@@ -996,7 +1122,9 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     # The clause boundary only matters when the first Model/Method/Dataset before the next cue can
     # start the object (the loop below would stop at it otherwise): searched only then, as it is slow.
     if first is not None and _starts_object(_flat(text[position:first[1]]), max_gap):
-        boundary = _BOUNDARY.search(text, hit.end, limit)
+        # spaced on plain text, as the cues: " " + text holds text's position p at p + 1
+        boundary = (_BOUNDARY_SPACED.search(" " + text, hit.end, limit + 1) if sentence.plain
+                    else _BOUNDARY.search(text, hit.end, limit))
         scope_end = boundary.start() if boundary else limit
         for index, start, end in sentence.placeholders(hit.end, scope_end):
             if labels[index] not in CORE:
@@ -1250,9 +1378,12 @@ _EVALUATION_CLAUSE = re.compile(r"(?<!\S)(?:evaluat\w*|test(?:s|ed|ing)?|benchma
 def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
     """Whether a weak cue sits in a clause about evaluation: a bare "with M" ("we evaluate X with
     M") or "against" ("we benchmark A against B", which compares nothing itself)."""
+    relation = hit.cue.relation
+    if relation != "uses" and relation != "compared_with":
+        return False
     cue = sentence.text[hit.start:hit.end]
-    weak = (hit.cue.relation == "uses" and hit.cue.frame == "postmod" and cue == "with") or \
-        (hit.cue.relation == "compared_with" and cue == "against")
+    weak = (relation == "uses" and hit.cue.frame == "postmod" and cue == "with") or \
+        (relation == "compared_with" and cue == "against")
     if not weak:
         return False
     clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
@@ -1294,6 +1425,8 @@ def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -
     ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
     ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
     out: list[RelationTuple] = []
+    if " , " not in sentence.text:
+        return out  # each pattern ends its phrase with " , "
     for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on"),
                               (_FRONTED_BASE, "based_on")):
         match = pattern.match(sentence.text)
