@@ -235,32 +235,33 @@ def shape_type(text: str) -> str:
 
 _HEAD_WORDS = TASK_HEADS | METHOD_HEADS
 _TRIGGER_WORDS = NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)
+_VERB_TRIGGERS = NAMING_WORDS | INTRO_VERBS
 _INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
 _COMMA = frozenset({","})
 _CUE_WORDS = _HEAD_WORDS | _TRIGGER_WORDS | _INTRO_WORDS | _COMMA
-#: the lower-case words of the last doc seen by _cue_tokens, and its cue tokens
-_last_cue_tokens: list = [None, ([], [])]
-
-
-def _cue_tokens(t: TokenArrays) -> tuple[list[int], list[str]]:
-    """The indices and the lower-case texts of the doc's tokens that are one of _CUE_WORDS, in order.
-
-    The rules look up several of these word sets per doc; one pass over the tokens serves them all. The
-    result is kept for the doc last asked about (`is` on its list of lower-case words, held here, so
-    it cannot be another doc's).
-    """
-    lowers = t.lowers
-    if _last_cue_tokens[0] is not lowers:
-        # the membership test runs in C (map over a method); only the few hits are visited in Python
-        indices = list(compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers)))
-        _last_cue_tokens[:] = [lowers, (indices, [lowers[i] for i in indices])]
-    return _last_cue_tokens[1]
+#: the lower-case words of the last doc seen by _cue_indices, the indices and lower-case texts of its cue tokens,
+#: and the indices found per word set
+_last_cue_tokens: list = [None, [], [], {}]
 
 
 def _cue_indices(t: TokenArrays, words: frozenset[str]) -> list[int]:
-    """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order."""
-    indices, cue_words = _cue_tokens(t)
-    return list(compress(indices, map(words.__contains__, cue_words)))
+    """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order (not to be
+    changed: the list is kept and returned again for the same doc and words).
+
+    The rules look up several of these word sets per doc; one pass over the tokens finds the tokens of all
+    of them. The result is kept for the doc last asked about (`is` on its list of lower-case words, held
+    here, so it cannot be another doc's).
+    """
+    lowers = t.lowers
+    cache = _last_cue_tokens
+    if cache[0] is not lowers:
+        # the membership test runs in C (map over a method); only the few hits are visited in Python
+        indices = list(compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers)))
+        cache[:] = [lowers, indices, list(map(lowers.__getitem__, indices)), {}]
+    found = cache[3].get(words)
+    if found is None:
+        found = cache[3][words] = list(compress(cache[1], map(words.__contains__, cache[2])))
+    return found
 
 
 def _positions(seq: list[str], item: str) -> list[int]:
@@ -556,33 +557,42 @@ def _continues(t: TokenArrays, end: int) -> bool:
 def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
-    found = []
+    found: list[Candidate] = []
     words, lowers, n = t.words, t.lowers, len(t.words)
-    triggers = set(_cue_indices(t, _TRIGGER_WORDS))
-    triggers.update(i - 1 for i in _cue_indices(t, _COMMA) if i > 0)
-    for i in sorted(triggers):
-        lower = lowers[i]
+    # Each rule starts at a naming or intro verb, or at the word before a comma that is followed by a name
+    # or by "a"/"an" (the rules of the other words before a comma fail on that word: they are not visited).
+    triggers = _cue_indices(t, _VERB_TRIGGERS)
+    before_commas = [c - 1 for c in _cue_indices(t, _COMMA)
+                     if 0 < c < n - 1 and (lowers[c + 1] in ("a", "an") or _is_name_token(t, c + 1))]
+    if before_commas:
+        triggers = sorted({*triggers, *before_commas})
+    for i in triggers:
         if i + 1 >= n:
             break
-        if lower in NAMING_WORDS and _is_name_token(t, i + 1) and not _continues(t, _name_end(t, i + 1)) or (
-                lower in INTRO_VERBS and _is_name_token(t, i + 1) and _ends_name(t, _name_end(t, i + 1)) and any(
-                    w in INTRO_SUBJECTS for w in lowers[max(0, i - 6):i])):
-            found.append(Candidate(i + 1, _name_end(t, i + 1), "context", label=_noun_before(t, i), kind="named"))
-        elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
-              and i >= 1 and lowers[i - 1] in OWN_WORDS):
-            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
-        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS
+        lower = lowers[i]
+        if (lower in NAMING_WORDS or lower in INTRO_VERBS) and _is_name_token(t, i + 1):
+            end = _name_end(t, i + 1)
+            if lower in NAMING_WORDS and not _continues(t, end) or (
+                    lower in INTRO_VERBS and _ends_name(t, end)
+                    and not INTRO_SUBJECTS.isdisjoint(lowers[max(0, i - 6):i])):
+                found.append(Candidate(i + 1, end, "context", _noun_before(t, i), None, "named"))
+                continue
+        if words[i + 1] != ",":
+            continue
+        if (lower in CUE_NOUNS and i + 2 < n and _is_name_token(t, i + 2)
+                and i >= 1 and lowers[i - 1] in OWN_WORDS):
+            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", CUE_NOUNS[lower], None, "named"))
+        elif (i + 2 < n and lower not in OWN_WORDS
               and _is_name_token(t, i + 2) and not _is_name_token(t, i) and _intro_sentence(t, i)
-              and _name_end(t, i + 2) < n and words[_name_end(t, i + 2)] in (",", "and", "(", ".", "designed", "that",
-                                                                          "which", "trained", "built")):
+              and (end := _name_end(t, i + 2)) < n and words[end] in (",", "and", "(", ".", "designed", "that",
+                                                                      "which", "trained", "built")):
             # "we introduce a pretrained small scorer, Cappy, designed to ..."
-            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=APPOSITIVE_HEADS.get(lower, ""),
-                                   kind="named"))
-        elif (words[i + 1] == "," and i + 3 < n and lowers[i + 2] in ("a", "an") and _is_name_token(t, i)
+            found.append(Candidate(i + 2, end, "context", APPOSITIVE_HEADS.get(lower, ""), None, "named"))
+        elif (i + 3 < n and lowers[i + 2] in ("a", "an") and _is_name_token(t, i)
               and (i == 0 or not _is_name_token(t, i - 1))):
             head = appositive_type(t, i + 3)
             if head:
-                found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
+                found.append(Candidate(i, i + 1, "context", head, None, "named"))
     return found
 
 
@@ -666,11 +676,9 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
                     if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
                         introduced.add(by_start[start])
                     break
-    for i, cand in enumerate(spans):
-        end = cand.end
-        if (end + 2 < n and t.words[end] == "," and lowers[end + 1] in ("a", "an")
-                and lowers[end + 2] in ("new", "novel")):
-            introduced.add(i)
+    for comma in _cue_indices(t, _COMMA):  # "X, a new ...": the spans ending at such a comma
+        if comma + 2 < n and lowers[comma + 1] in ("a", "an") and lowers[comma + 2] in ("new", "novel"):
+            introduced.update(i for i, cand in enumerate(spans) if cand.end == comma)
     if title and ":" in title:
         prefix = name_key(title.split(":", 1)[0])
         if keys is None:
@@ -730,7 +738,7 @@ def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
 
 
 def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
-    return {(m.start, m.end): (m.source, m.introduced) for m in chosen}
+    return {(start, end): (source, introduced) for start, end, _, _, source, introduced in chosen}
 
 
 def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
@@ -799,8 +807,7 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
 
     chosen = _select(cands)
     chosen = sorted(chosen + propagate(t, chosen), key=_start)
-    for cand in chosen:
-        _add_evidence(t, cand)
+    _add_evidence(t, chosen)
     chosen = sorted(chosen + coordinated_candidates(t, chosen), key=_start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
@@ -816,6 +823,27 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
 
     chosen_mentions: list[ChosenMention] = []
     for members in groups.values():
+        if len(members) == 1:  # most names occur once: the rules below for one member, without the group sums
+            i = members[0]
+            cand = chosen[i]
+            source, evidence = cand.source, cand.evidence
+            # a name the lexicon already knows is prior work, not what this paper introduces
+            intro = source != "lexicon" and i in introduced and not (source == "shape" and family_prefix(texts[i]))
+            if source == "lexicon":
+                label = cand.label
+            elif evidence:
+                label = max(sorted(evidence), key=evidence.__getitem__)
+            elif intro or cand.kind == "named":
+                label = "Method" if cand.kind in ("caps", "short", "long") else "Model"
+            else:
+                continue
+            if source == "head" and evidence.get(label, 0.0) < 1.0 or texts[i].lower() in GENERIC_PHRASES \
+                    or source != "lexicon" and _is_project(t, cand.end):
+                continue
+            key = cand.key if cand.key and _name_key(cand.key) == keys[i] else ""
+            chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key,
+                                                 source if source != "head" else "context", intro))
+            continue
         votes: dict[str, float] = defaultdict(float)
         for i in members:
             for label, weight in chosen[i].evidence.items():
@@ -862,24 +890,28 @@ def _is_project(t: TokenArrays, end: int) -> bool:
     return len(after) == 3 and after[0] == "," and after[1] in ("a", "an", "the") and after[2] in PROJECT_WORDS
 
 
-def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
-    """Typing evidence of one candidate from its source, its context and its shape."""
-    last = cand.end - 1
-    text = t.text[t.idx[cand.start]:t.idx[last] + len(t.words[last])]  # t.span_text(cand.start, cand.end), inline
-    if cand.source != "shape" and cand.label:
-        cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
-    cue = context_type(t, cand.start, cand.end)
-    if cue and not (cue == "Dataset" and cand.source == "head" and cand.label == "Task"):
-        # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
-        cand.add(cue, EVIDENCE_WEIGHT["context"])
-    if cand.kind == "metric" or "@" in text and METRIC_AT_SHAPE.match(text):
-        cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
-    elif cand.source == "shape" and cand.kind != "caps":
-        if family_prefix(text):
-            cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
-        else:
-            guess = shape_type(text) or ("Model" if cand.kind in ("digit", "camel") else "")
-            cand.add(guess, EVIDENCE_WEIGHT["shape"])
+def _add_evidence(t: TokenArrays, cands: list[Candidate]) -> None:
+    """Typing evidence of each candidate from its source, its context and its shape (one call per doc, and
+    Candidate.add inlined: this runs for every chosen name)."""
+    text, idx, words = t.text, t.idx, t.words
+    for cand in cands:
+        start, end, source, label, kind, evidence = cand.start, cand.end, cand.source, cand.label, cand.kind, cand.evidence
+        name = text[idx[start]:idx[end - 1] + len(words[end - 1])]  # t.span_text(start, end), inline
+        if source != "shape" and label:
+            evidence[label] = evidence.get(label, 0.0) + EVIDENCE_WEIGHT[source]
+        cue = context_type(t, start, end)
+        if cue and not (cue == "Dataset" and source == "head" and label == "Task"):
+            # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
+            evidence[cue] = evidence.get(cue, 0.0) + EVIDENCE_WEIGHT["context"]
+        if kind == "metric" or "@" in name and METRIC_AT_SHAPE.match(name):
+            evidence["Metric"] = evidence.get("Metric", 0.0) + EVIDENCE_WEIGHT["lexicon"]
+        elif source == "shape" and kind != "caps":
+            if family_prefix(name):
+                evidence["Model"] = evidence.get("Model", 0.0) + EVIDENCE_WEIGHT["lexicon"]  # LLaMA-1: a known family
+            else:
+                guess = shape_type(name) or ("Model" if kind in ("digit", "camel") else "")
+                if guess:
+                    evidence[guess] = evidence.get(guess, 0.0) + EVIDENCE_WEIGHT["shape"]
 
 
 _LIST_SEPARATORS = frozenset({(",",), ("and",), ("or",), (",", "and"), (",", "or")})
@@ -902,12 +934,14 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
     become candidates of that type. A metric followed by "on X" ("31.2 mIoU on X") is Dataset evidence for X.
 
     The list's type is the one its typed members agree on (Model and Method lists stay Model/Method as
-    typed). Adds evidence to `chosen` in place and returns the new candidates.
+    typed). `chosen` is sorted by start. Adds evidence to `chosen` in place and returns the new candidates.
     """
-    by_end = {c.end: c for c in chosen}
-    lowers = t.lowers
+    lowers, n = t.lowers, len(t.lowers)
+    by_end: dict[int, Candidate] | None = None
     for cand in chosen:  # "mIoU on X", "top-1 accuracy on X"
         if cand.start >= 1 and lowers[cand.start - 1] == "on":
+            if by_end is None:
+                by_end = {c.end: c for c in chosen}
             prev = by_end.get(cand.start - 1)
             if prev is not None and _strong_type(prev) == "Metric" and cand.source != "lexicon":
                 cand.add("Dataset", EVIDENCE_WEIGHT["context"])
@@ -915,14 +949,15 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
     # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
     chains: list[list[Candidate]] = []
     closed: list[bool] = []
-    for cand in sorted(chosen, key=_start):
-        if chains and not closed[-1] and 0 < cand.start - chains[-1][-1].end <= 2 \
-                and _separator(t, chains[-1][-1].end, cand.start):
+    end = -3  # the end of the last chain
+    for cand in chosen:
+        if 0 < cand.start - end <= 2 and not closed[-1] and tuple(lowers[end:cand.start]) in _LIST_SEPARATORS:
             chains[-1].append(cand)
-            closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
+            closed[-1] = lowers[cand.start - 1] in ("and", "or")
         else:
             chains.append([cand])
             closed.append(False)
+        end = cand.end
     new: list[Candidate] = []
     taken: set[int] | None = None  # the tokens of the candidates, made when a list can be extended
     for chain, is_closed in zip(chains, closed):
@@ -937,15 +972,17 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
             label = types.pop()
         if label in ("Task", "Metric"):
             continue  # lower-case phrases in lists are found by their heads
-        members = list(chain)
         # extend the chain over uncovered capitalised words on both sides, up to its conjunction
+        added = 0
         for direction in (1, -1):
-            edge = members[-1] if direction == 1 else members[0]
+            edge = chain[-1] if direction == 1 else chain[0]
             while True:
-                if direction == 1 and is_closed:
+                # most names are not next to a separator (_list_neighbour would find nothing)
+                if direction == 1:
+                    if is_closed or edge.end >= n or lowers[edge.end] not in _SEPARATOR_WORDS:
+                        break
+                elif edge.start < 2 or lowers[edge.start - 1] not in _SEPARATOR_WORDS:
                     break
-                if not _beside_separator(t, edge, direction):
-                    break  # (_list_neighbour would find nothing): most names are not next to a separator
                 if taken is None:
                     taken = {i for c in chosen for i in range(c.start, c.end)}
                 found = _list_neighbour(t, edge, direction, taken)
@@ -953,14 +990,15 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
                     break
                 if direction == 1:
                     is_closed = _is_conjunction(t, edge.end, found[0])
-                cand = Candidate(found[0], found[1], "context", label=label, kind="list")
+                cand = Candidate(found[0], found[1], "context", label, None, "list")
                 cand.add(label, EVIDENCE_WEIGHT["context"])
                 taken.update(range(found[0], found[1]))
                 new.append(cand)
-                members.append(cand) if direction == 1 else members.insert(0, cand)
+                added += 1
                 edge = cand
         if not is_closed:
-            new = new[:len(new) - (len(members) - len(chain))]  # no conjunction: not clearly a list
+            if added:
+                del new[-added:]  # no conjunction: not clearly a list
             continue
         for cand in chain:
             if cand.source == "shape" and not _strong_type(cand):
@@ -1047,12 +1085,21 @@ def _abbreviation_spans(abbreviations: tuple[Abbreviation, ...], t: TokenArrays,
 
 def _select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: longest first, then the most trusted source."""
-    order = sorted(cands, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source], c.start))
-    taken = bytearray(max((c.end for c in cands), default=0))  # 1 where a chosen span covers the token
+    if not cands:
+        return []
+    # The order (-length, source priority, start) as one int per candidate: ints compare much faster than
+    # tuples, and the sort is stable, as with the tuples (equal keys are the same span from the same source).
+    scale = max(c.end for c in cands) + 1  # more than any start
+    priority = SOURCE_PRIORITY
+    keys = [((c.start - c.end) * 8 + priority[c.source]) * scale + c.start for c in cands]
+    order = sorted(range(len(cands)), key=keys.__getitem__)
+    taken = bytearray(scale)  # 1 where a chosen span covers the token
     chosen: list[Candidate] = []
     merged: dict[tuple[int, int], Candidate] = {}
-    for cand in order:
-        span_key = (cand.start, cand.end)
+    for k in order:
+        cand = cands[k]
+        start, end = cand.start, cand.end
+        span_key = (start, end)
         if span_key in merged:  # same span from another source: keep its typing evidence too
             other = merged[span_key]
             if cand.source != "shape" and cand.label:
@@ -1060,9 +1107,9 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
             if other.key is None:
                 other.key = cand.key
             continue
-        if taken.find(1, cand.start, cand.end) >= 0:  # any token taken (searched in C, no slice)
+        if taken.find(1, start, end) >= 0:  # any token taken (searched in C, no slice)
             continue
-        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
+        taken[start:end] = b"\x01" * (end - start)
         merged[span_key] = cand
         chosen.append(cand)
     return sorted(chosen, key=_start)
