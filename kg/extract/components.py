@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import NamedTuple
 
 import numpy
@@ -164,10 +164,15 @@ def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     if None in marks:
         if len(_SHAPE_MARKS) >= _MAX_SHAPE_MARKS:
             _SHAPE_MARKS.clear()
-        for word in words:
-            if word not in _SHAPE_MARKS:
-                _SHAPE_MARKS[word] = _shape_mark(word) or ""
-        marks = list(map(_SHAPE_MARKS.__getitem__, words))
+        for i in compress(range(len(marks)), map(is_, marks, repeat(None))):  # the words not seen before
+            word = words[i]
+            mark = _SHAPE_MARKS.get(word)
+            if mark is None:
+                # a lower-case word without "-" or "@" has no name shape (each shape needs a capital letter,
+                # "@" or a family's "-"): most new words, told apart without the regular expressions
+                mark = _SHAPE_MARKS[word] = "" if word.islower() and "-" not in word and "@" not in word \
+                    else _shape_mark(word) or ""
+            marks[i] = mark
     found = []
     last = len(words) - 1
     for i in compress(range(len(marks)), marks):
@@ -261,6 +266,30 @@ def _cue_indices(t: TokenArrays, words: frozenset[str]) -> list[int]:
     found = cache[3].get(words)
     if found is None:
         found = cache[3][words] = list(compress(cache[1], map(words.__contains__, cache[2])))
+    return found
+
+
+def _token_positions(t: TokenArrays, word: str, *, lower: bool = False) -> list[int]:
+    """Indices of the tokens whose text (lower-case text, with `lower`) is `word`, in order.
+
+    str.find over the doc's text, each hit checked against the token starting there: the text is scanned
+    in C much faster than the tokens are compared one by one (_positions). A lower-case search lowers the
+    text, which keeps each character's offset only in ASCII text; other texts are searched token by token.
+    """
+    text, idx = t.text, t.idx
+    if lower:
+        if not text.isascii():
+            return _positions(t.lowers, word)
+        text, words = text.lower(), t.lowers
+    else:
+        words = t.words
+    found: list[int] = []
+    at = text.find(word) if word else -1
+    while at >= 0:
+        i = bisect_left(idx, at)
+        if i < len(idx) and idx[i] == at and words[i] == word:
+            found.append(i)
+        at = text.find(word, at + 1)
     return found
 
 
@@ -359,6 +388,8 @@ def appositive_type(t: TokenArrays, start: int) -> str:
 
 #: the words a CUE_BEFORE cue can end with, directly or before an article
 _CUE_BEFORE_LAST = frozenset(cue[-1] for cue in CUE_BEFORE) | {"the", "a", "an"}
+#: the words after a name that context_type reads
+_CUES_AFTER = frozenset(CUE_NOUNS) | {"-based", "-style", ","}
 
 
 def context_type(t: TokenArrays, start: int, end: int) -> str:
@@ -615,7 +646,7 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in sorted({i for word in {first, first.split("-")[0]} for i in _positions(t.lowers, word)}):
+    for index in sorted({i for word in {first, first.split("-")[0]} for i in _token_positions(t, word, lower=True)}):
         for n in range(1, 5):
             if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
                 found.append(Candidate(index, index + n, "context", kind="named"))
@@ -623,23 +654,25 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     return found
 
 
-def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
-    """Other occurrences of names found by context or abbreviation, as candidates of the same kind."""
+def propagate(t: TokenArrays, chosen: list[Candidate], taken: bytearray) -> list[Candidate]:
+    """Other occurrences of names found by context or abbreviation, as candidates of the same kind.
+
+    `taken` marks the tokens of the chosen candidates with 1 (as _select leaves it); the tokens of the new
+    candidates are marked too.
+    """
     texts: dict[tuple[str, ...], Candidate] = {}
     for cand in chosen:
         if cand.source in ("context", "abbreviation") and cand.kind in ("named", "long", "short"):
             texts.setdefault(tuple(t.words[cand.start:cand.end]), cand)
     if not texts:
         return []
-    taken = {i for c in chosen for i in range(c.start, c.end)}
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for index in _positions(t.words, words[0]):
-            if tuple(t.words[index:index + n]) == words \
-                    and not any(j in taken for j in range(index, index + n)):
-                extra.append(Candidate(index, index + n, cand.source, label=cand.label, kind=cand.kind))
-                taken.update(range(index, index + n))
+        for index in _token_positions(t, words[0]):
+            if tuple(t.words[index:index + n]) == words and taken.find(1, index, index + n) < 0:
+                extra.append(Candidate(index, index + n, cand.source, cand.label, None, cand.kind))
+                taken[index:index + n] = b"\x01" * n
     return extra
 
 
@@ -647,8 +680,8 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
                  ) -> set[int]:
     """Indices of the spans the paper itself introduces (`keys`: the name keys of the spans' texts, when known)."""
     introduced: set[int] = set()
-    by_start = {c.start: i for i, c in enumerate(spans)}
-    starts = sorted(by_start)
+    # the spans are sorted and cover at least one token each, so their starts are sorted and distinct
+    starts = list(map(_start, spans))
     lowers, n = t.lowers, len(t.words)
     for index in _cue_indices(t, _INTRO_WORDS):
         sent_start, sent_end = t.sent_start[index], t.sent_end[index]
@@ -656,10 +689,9 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
         if lower in NAMING_WORDS or (lower in INTRO_VERBS
                                      and not INTRO_SUBJECTS.isdisjoint(lowers[max(sent_start, index - 6):index])):
             # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
-            k = bisect_right(starts, index)
-            for start in starts[k:k + 1]:
+            first = bisect_right(starts, index)
+            for start in starts[first:first + 1]:
                 if start <= min(index + 12, sent_end - 1):
-                    first = by_start[start]
                     introduced.add(first)
                     while first + 1 < len(spans) and spans[first + 1].start == spans[first].end + 1 \
                             and t.lowers[spans[first].end] == "and" and spans[first + 1].start < sent_end \
@@ -674,7 +706,7 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
                 if start <= index + 3 and start < sent_end:
                     between = lowers[index + 1:start]
                     if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
-                        introduced.add(by_start[start])
+                        introduced.add(k)
                     break
     for comma in _cue_indices(t, _COMMA):  # "X, a new ...": the spans ending at such a comma
         if comma + 2 < n and lowers[comma + 1] in ("a", "an") and lowers[comma + 2] in ("new", "novel"):
@@ -705,6 +737,9 @@ class ChosenMention(NamedTuple):
     source: str
     introduced: bool
 
+
+#: ChosenMention(*fields) as tuple.__new__(ChosenMention, fields): without the Python-level __new__ of NamedTuple
+_new_row = tuple.__new__
 
 _ENT_COLUMNS = [ENT_IOB, ENT_TYPE, ENT_ID]
 
@@ -743,32 +778,42 @@ def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[st
 
 def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
     """Final typed mentions of a doc, in token order."""
-    t = token_arrays(doc)
-    lowers = t.lowers
-    ext = doc._  # one Underscore object for the three reads
+    return _choose_mention_rows(doc, token_arrays(doc), doc._, title)
+
+
+def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> list[ChosenMention]:
+    """choose_mention_rows with the doc's token arrays and its `doc._` (each `doc._` makes a new object)."""
+    words, lowers, n = t.words, t.lowers, len(t.words)
     cands: list[Candidate] = []
     for start, end, label, span_id in ext.kg_lexicon:
         # a one-token match's lower-case text is its lower-case word (spaCy's LOWER is str.lower of the text)
         if (lowers[start] if end - start == 1 else t.span_text(start, end).lower()) in GENERIC_PHRASES:
             continue
-        if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
+        if label == "Metric" and start > 0 and lowers[start] == "precision" and lowers[start - 1] in _NUMERIC_FORMATS:
             continue  # "full precision", "mixed precision": a number format, not the metric
-        cand = Candidate(start, end, "lexicon", label=label, key=span_id or None, kind="lexicon")
-        if label == "Model":
-            cand.end = extend_model_name(t, start, end)
-        elif label in ("Dataset", "Method"):
-            cand.end = extend_version(t, start, end)
-        if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
-            cand.key = None
-        cands.append(cand)
+        name_end = end  # (the extensions' first word tests, inline: most names are not extended)
+        if end < n:
+            if label == "Model":
+                if _may_continue_name(words[end]):
+                    name_end = extend_model_name(t, start, end)
+            elif (label == "Dataset" or label == "Method") and _is_data_version(words[end]):
+                name_end = extend_version(t, start, end)
+        # "LLaMA 65B", "SQuAD v1.1" are their own entities, without the lexicon's key
+        cands.append(Candidate(start, name_end, "lexicon", label, span_id or None if name_end == end else None,
+                               "lexicon"))
+    lexicon_count = len(cands)
     for start, shape_end, kind in ext.kg_shapes:
-        end = extend_model_name(t, start, shape_end) if kind in ("digit", "camel") else shape_end
-        if end == shape_end and kind in ("caps", "camel", "digit"):
-            end = extend_version(t, start, end)
-        cands.append(Candidate(start, end, "shape", kind=kind))
+        end = shape_end
+        if end < n:
+            if (kind == "digit" or kind == "camel") and _may_continue_name(words[end]):
+                end = extend_model_name(t, start, shape_end)
+            if end == shape_end and kind in ("caps", "camel", "digit") and _is_data_version(words[end]):
+                end = extend_version(t, start, end)
+        cands.append(Candidate(start, end, "shape", "", None, kind))
+    shapes_end = len(cands)
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    positions = _WordPositions(t.words)
+    positions = _WordPositions(t)
     shorts_done: set[tuple[str, str]] = set()
     for (long_start, long_end), short_index in _abbreviation_spans(ext.kg_abbreviations, t, positions):
         long_text = t.span_text(long_start, long_end)
@@ -785,12 +830,14 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
             cands.append(Candidate(index, index + 1, "abbreviation", label=label, kind="short"))
     cands.extend(context_name_candidates(t))
     cands.extend(title_name_candidates(t, title))
-    lexicon_by_start = {c.start: c for c in cands if c.source == "lexicon"}
-    for cand in cands:
-        inner = lexicon_by_start.get(cand.start)
-        if cand.source == "shape" and inner is not None and cand.end > inner.end:
-            cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
-    lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
+    lexicon = cands[:lexicon_count]
+    if lexicon:
+        lexicon_by_start = {c.start: c for c in lexicon}
+        for cand in cands[lexicon_count:shapes_end]:  # the shape candidates
+            inner = lexicon_by_start.get(cand.start)
+            if inner is not None and cand.end > inner.end:
+                cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
+    lexicon_by_end = {c.end: c for c in lexicon}
     for cand in lowercase_head_candidates(t):
         for link in range(cand.end - 2, cand.start, -1):
             if t.words[link] in _HEAD_LINKS and link in lexicon_by_end:
@@ -805,10 +852,11 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
             cand.label = inner.label  # "few-shot continual learning" is typed like "continual learning"
         cands.append(cand)
 
-    chosen = _select(cands)
-    chosen = sorted(chosen + propagate(t, chosen), key=_start)
+    taken = bytearray(len(t.words) + 1)  # 1 where a chosen span covers the token
+    chosen = _select(cands, taken)
+    chosen = sorted(chosen + propagate(t, chosen, taken), key=_start)
     _add_evidence(t, chosen)
-    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=_start)
+    chosen = sorted(chosen + coordinated_candidates(t, chosen, taken), key=_start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
@@ -841,14 +889,18 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
                     or source != "lexicon" and _is_project(t, cand.end):
                 continue
             key = cand.key if cand.key and _name_key(cand.key) == keys[i] else ""
-            chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key,
-                                                 source if source != "head" else "context", intro))
+            chosen_mentions.append(_new_row(ChosenMention, (cand.start, cand.end, label, key,
+                                                            source if source != "head" else "context", intro)))
             continue
+        # several occurrences, or an abbreviation and its long form: their evidence adds up
         votes: dict[str, float] = defaultdict(float)
+        lexicon_member = None
         for i in members:
-            for label, weight in chosen[i].evidence.items():
+            cand = chosen[i]
+            for label, weight in cand.evidence.items():
                 votes[label] += weight
-        lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
+            if lexicon_member is None and cand.source == "lexicon":
+                lexicon_member = cand
         # a name the lexicon already knows is prior work, not what this paper introduces
         group_intro = lexicon_member is None and not introduced.isdisjoint(members) \
             and not any(chosen[i].source == "shape" and family_prefix(texts[i]) for i in members)
@@ -876,30 +928,43 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
             # as written ("summarization", not "text summarization")
             key = cand.key if cand.key and _name_key(cand.key) in surfaces else None
-            chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key or "",
-                                                 cand.source if cand.source != "head" else "context",
-                                                 group_intro and i == first))
+            chosen_mentions.append(_new_row(ChosenMention, (cand.start, cand.end, label, key or "",
+                                                            cand.source if cand.source != "head" else "context",
+                                                            group_intro and i == first)))
     return sorted(chosen_mentions, key=_start)
 
 
 def _is_project(t: TokenArrays, end: int) -> bool:
     """Whether the name ending at `end` is called a project or initiative: "X project", "X, an initiative"."""
-    after = t.lowers[end:end + 3]
-    if after and after[0] in PROJECT_WORDS:
+    lowers = t.lowers
+    if end >= len(lowers):
+        return False
+    if lowers[end] in PROJECT_WORDS:
         return True
-    return len(after) == 3 and after[0] == "," and after[1] in ("a", "an", "the") and after[2] in PROJECT_WORDS
+    return lowers[end] == "," and end + 2 < len(lowers) and lowers[end + 1] in ("a", "an", "the") \
+        and lowers[end + 2] in PROJECT_WORDS
 
 
 def _add_evidence(t: TokenArrays, cands: list[Candidate]) -> None:
     """Typing evidence of each candidate from its source, its context and its shape (one call per doc, and
-    Candidate.add inlined: this runs for every chosen name)."""
-    text, idx, words = t.text, t.idx, t.words
+    Candidate.add inlined: this runs for every chosen name).
+
+    Lexicon candidates get none: their type is the lexicon's (in a group and in a list, see
+    choose_mention_rows and _strong_type), and their evidence is never read.
+    """
+    text, idx, words, lowers = t.text, t.idx, t.words, t.lowers
+    n = len(lowers)
     for cand in cands:
-        start, end, source, label, kind, evidence = cand.start, cand.end, cand.source, cand.label, cand.kind, cand.evidence
+        source = cand.source
+        if source == "lexicon":
+            continue
+        start, end, label, kind, evidence = cand.start, cand.end, cand.label, cand.kind, cand.evidence
         name = text[idx[start]:idx[end - 1] + len(words[end - 1])]  # t.span_text(start, end), inline
         if source != "shape" and label:
             evidence[label] = evidence.get(label, 0.0) + EVIDENCE_WEIGHT[source]
-        cue = context_type(t, start, end)
+        # context_type finds a cue only after a word of _CUES_AFTER or before one of _CUE_BEFORE_LAST
+        cue = context_type(t, start, end) if end < n and lowers[end] in _CUES_AFTER \
+            or start > 0 and lowers[start - 1] in _CUE_BEFORE_LAST else ""
         if cue and not (cue == "Dataset" and source == "head" and label == "Task"):
             # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
             evidence[cue] = evidence.get(cue, 0.0) + EVIDENCE_WEIGHT["context"]
@@ -928,13 +993,14 @@ def _strong_type(cand: Candidate) -> str:
     return ""
 
 
-def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
+def coordinated_candidates(t: TokenArrays, chosen: list[Candidate], taken: bytearray) -> list[Candidate]:
     """Coordination carries a type across a list: in "on GLUE, Foo and Bar" or "outperforms GCN, GAT and
     GPR-GNN", members with only shape evidence get the list's type, and capitalised words in list positions
     become candidates of that type. A metric followed by "on X" ("31.2 mIoU on X") is Dataset evidence for X.
 
     The list's type is the one its typed members agree on (Model and Method lists stay Model/Method as
-    typed). `chosen` is sorted by start. Adds evidence to `chosen` in place and returns the new candidates.
+    typed). `chosen` is sorted by start, and its tokens are marked with 1 in `taken` (as are then the new
+    candidates'). Adds evidence to `chosen` in place and returns the new candidates.
     """
     lowers, n = t.lowers, len(t.lowers)
     by_end: dict[int, Candidate] | None = None
@@ -959,7 +1025,6 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
             closed.append(False)
         end = cand.end
     new: list[Candidate] = []
-    taken: set[int] | None = None  # the tokens of the candidates, made when a list can be extended
     for chain, is_closed in zip(chains, closed):
         if len(chain) == 1:  # most chains: one name, typed or not
             label = _strong_type(chain[0])
@@ -983,8 +1048,6 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
                         break
                 elif edge.start < 2 or lowers[edge.start - 1] not in _SEPARATOR_WORDS:
                     break
-                if taken is None:
-                    taken = {i for c in chosen for i in range(c.start, c.end)}
                 found = _list_neighbour(t, edge, direction, taken)
                 if found is None or direction == -1 and is_closed and _is_conjunction(t, found[1], edge.start):
                     break
@@ -992,7 +1055,7 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
                     is_closed = _is_conjunction(t, edge.end, found[0])
                 cand = Candidate(found[0], found[1], "context", label, None, "list")
                 cand.add(label, EVIDENCE_WEIGHT["context"])
-                taken.update(range(found[0], found[1]))
+                taken[found[0]:found[1]] = b"\x01" * (found[1] - found[0])
                 new.append(cand)
                 added += 1
                 edge = cand
@@ -1022,24 +1085,25 @@ def _beside_separator(t: TokenArrays, edge: Candidate, direction: int) -> bool:
     return edge.start >= 2 and t.lowers[edge.start - 1] in _SEPARATOR_WORDS
 
 
-def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: set[int]) -> tuple[int, int] | None:
-    """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None."""
+def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: bytearray) -> tuple[int, int] | None:
+    """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None
+    (`taken`: 1 for each covered token)."""
     n = len(t.words)
     if direction == 1:
         for gap in (1, 2):
             start = edge.end + gap
-            if start < n and _separator(t, edge.end, start) and start not in taken and _is_list_name(t, start):
+            if start < n and _separator(t, edge.end, start) and not taken[start] and _is_list_name(t, start):
                 end = start + 1
-                while end < n and end - start < 3 and end not in taken and _is_list_name(t, end):
+                while end < n and end - start < 3 and not taken[end] and _is_list_name(t, end):
                     end += 1
                 end = extend_version(t, start, end)
-                if any(i in taken for i in range(start, end)):
+                if taken.find(1, start, end) >= 0:
                     return None
                 return start, end
         return None
     for gap in (1, 2):
         end = edge.start - gap
-        if end > 0 and _separator(t, end, edge.start) and end - 1 not in taken and _is_list_name(t, end - 1):
+        if end > 0 and _separator(t, end, edge.start) and not taken[end - 1] and _is_list_name(t, end - 1):
             start = end - 1
             if t.is_sent_start[start] or (start > 0 and _is_list_name(t, start - 1)):
                 return None  # a sentence-initial word or a longer phrase: not clearly a list member
@@ -1059,13 +1123,13 @@ class _WordPositions:
     """Token indices of a word (exact text), looked up on demand and kept: most docs ask for none or a few
     words, so a dict of every word's positions cost more than it saved."""
 
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
+    def __init__(self, t: TokenArrays) -> None:
+        self.t = t
         self.found: dict[str, list[int]] = {}
 
     def get(self, word: str, default=None) -> list[int] | None:
         if word not in self.found:
-            self.found[word] = _positions(self.words, word)
+            self.found[word] = _token_positions(self.t, word)
         return self.found[word] or default
 
 
@@ -1083,8 +1147,9 @@ def _abbreviation_spans(abbreviations: tuple[Abbreviation, ...], t: TokenArrays,
     return pairs
 
 
-def _select(cands: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping candidates: longest first, then the most trusted source."""
+def _select(cands: list[Candidate], taken: bytearray) -> list[Candidate]:
+    """Non-overlapping candidates: longest first, then the most trusted source. Marks the tokens of the
+    chosen ones with 1 in `taken` (zeros, longer than any candidate's end)."""
     if not cands:
         return []
     # The order (-length, source priority, start) as one int per candidate: ints compare much faster than
@@ -1093,25 +1158,23 @@ def _select(cands: list[Candidate]) -> list[Candidate]:
     priority = SOURCE_PRIORITY
     keys = [((c.start - c.end) * 8 + priority[c.source]) * scale + c.start for c in cands]
     order = sorted(range(len(cands)), key=keys.__getitem__)
-    taken = bytearray(scale)  # 1 where a chosen span covers the token
     chosen: list[Candidate] = []
     merged: dict[tuple[int, int], Candidate] = {}
     for k in order:
         cand = cands[k]
         start, end = cand.start, cand.end
-        span_key = (start, end)
-        if span_key in merged:  # same span from another source: keep its typing evidence too
-            other = merged[span_key]
+        # no token taken (searched in C, no slice): no chosen span is the same either (each covers a token)
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
+            merged[start, end] = cand
+            chosen.append(cand)
+            continue
+        other = merged.get((start, end))
+        if other is not None:  # same span from another source: keep its typing evidence too
             if cand.source != "shape" and cand.label:
                 other.add(cand.label, EVIDENCE_WEIGHT[cand.source])
             if other.key is None:
                 other.key = cand.key
-            continue
-        if taken.find(1, start, end) >= 0:  # any token taken (searched in C, no slice)
-            continue
-        taken[start:end] = b"\x01" * (end - start)
-        merged[span_key] = cand
-        chosen.append(cand)
     return sorted(chosen, key=_start)
 
 
@@ -1127,7 +1190,10 @@ class MentionChooser:
 
     def __call__(self, doc: Doc) -> Doc:
         ext = doc._  # each `doc._` makes a new Underscore object: one serves the reads and writes here
-        chosen = choose_mention_rows(doc, title=ext.kg_title)
+        t = ext.kg_tokens
+        if t is None or len(t.words) != len(doc):
+            t = token_arrays(doc)
+        chosen = _choose_mention_rows(doc, t, ext, ext.kg_title)
         _set_ents(doc, chosen)
         ext.kg_mention_meta = _mention_meta(chosen)
         ext.kg_mentions = chosen
