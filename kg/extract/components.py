@@ -72,6 +72,8 @@ class LexiconMatches(SpanRuler):
         matches = self.phrase_matcher(doc)
         if len(self.matcher):
             matches = [*self.matcher(doc), *matches]
+        if not matches:
+            return doc  # nothing to append (kg_mentions reads doc._.kg_lexicon's items only)
         sort_keys = self._sort_keys
         found = set()
         for match_id, start, end in matches:
@@ -79,10 +81,11 @@ class LexiconMatches(SpanRuler):
                 key = sort_keys.get(match_id)
                 if key is None:
                     key = sort_keys[match_id] = self._sort_key(doc, match_id)
-                found.add((start, end, *key))
+                found.add((start, end) + key)
         ext = doc._  # each `doc._` makes a new Underscore object
-        ext.kg_lexicon = [*ext.kg_lexicon, *((start, end, label, span_id)
-                                             for start, end, _, _, label, span_id in sorted(found))]
+        before = ext.kg_lexicon
+        added = [(start, end, label, span_id) for start, end, _, _, label, span_id in sorted(found)]
+        ext.kg_lexicon = [*before, *added] if before else added
         return doc
 
     def _sort_key(self, doc: Doc, match_id: int) -> tuple[int, int, str, str]:
@@ -715,9 +718,7 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
         prefix = name_key(title.split(":", 1)[0])
         if keys is None:
             keys = [_name_key(t.span_text(cand.start, cand.end)) for cand in spans]
-        for i, key in enumerate(keys):
-            if key == prefix:
-                introduced.add(i)
+        introduced.update(compress(range(len(keys)), map(prefix.__eq__, keys)))  # the spans whose key is the prefix
     return introduced
 
 
@@ -854,9 +855,13 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
 
     taken = bytearray(len(t.words) + 1)  # 1 where a chosen span covers the token
     chosen = _select(cands, taken)
-    chosen = sorted(chosen + propagate(t, chosen, taken), key=_start)
+    extra = propagate(t, chosen, taken)
+    if extra:
+        chosen = sorted(chosen + extra, key=_start)
     _add_evidence(t, chosen)
-    chosen = sorted(chosen + coordinated_candidates(t, chosen, taken), key=_start)
+    extra = coordinated_candidates(t, chosen, taken)
+    if extra:
+        chosen = sorted(chosen + extra, key=_start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
@@ -865,8 +870,8 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
     texts = [text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])] for c in chosen]  # t.span_text, inline
     keys = list(map(_name_key, texts))
     groups: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        groups[group_of.get(key, key)].append(i)
+    for i, key in enumerate(map(group_of.get, keys, keys) if group_of else keys):
+        groups[key].append(i)
     introduced = _intro_flags(t, chosen, title, keys)
 
     chosen_mentions: list[ChosenMention] = []
@@ -913,15 +918,14 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
         else:
             continue  # no evidence that this is an entity
         # a bare head-word phrase needs its head to say Task/Method, and no other conflicting evidence
-        sources = {chosen[i].source for i in members}
-        source = min(sources, key=SOURCE_PRIORITY.__getitem__)
-        if source == "head" and votes.get(label, 0.0) < 1.0:
+        if lexicon_member is None and votes.get(label, 0.0) < 1.0 \
+                and min({chosen[i].source for i in members}, key=SOURCE_PRIORITY.__getitem__) == "head":
             continue
         if texts[members[0]].lower() in GENERIC_PHRASES:
             continue
         if lexicon_member is None and any(_is_project(t, chosen[i].end) for i in members):
             continue  # "the K2 project", "LLM360, an initiative to ...": initiatives are not entities
-        first = min(members, key=lambda i: chosen[i].start)
+        first = members[0]  # the first in the text: `chosen` is in token order
         surfaces = {keys[i] for i in members}
         for i in members:
             cand = chosen[i]
@@ -1027,7 +1031,11 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate], taken: bytea
     new: list[Candidate] = []
     for chain, is_closed in zip(chains, closed):
         if len(chain) == 1:  # most chains: one name, typed or not
-            label = _strong_type(chain[0])
+            cand = chain[0]
+            if not (cand.end < n and lowers[cand.end] in _SEPARATOR_WORDS
+                    or cand.start >= 2 and lowers[cand.start - 1] in _SEPARATOR_WORDS):
+                continue  # not beside a separator: no list to extend, nor one to type
+            label = _strong_type(cand)
             if not label:
                 continue
         else:
@@ -1163,8 +1171,9 @@ def _select(cands: list[Candidate], taken: bytearray) -> list[Candidate]:
     for k in order:
         cand = cands[k]
         start, end = cand.start, cand.end
-        # no token taken (searched in C, no slice): no chosen span is the same either (each covers a token)
-        if taken.find(1, start, end) < 0:
+        # no token taken: no chosen span is the same either (each covers a token); a longer span is searched
+        # in C, without a slice
+        if not taken[start] if end - start == 1 else taken.find(1, start, end) < 0:
             taken[start:end] = b"\x01" * (end - start)
             merged[start, end] = cand
             chosen.append(cand)
