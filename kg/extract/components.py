@@ -649,7 +649,10 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in sorted({i for word in {first, first.split("-")[0]} for i in _token_positions(t, word, lower=True)}):
+    stem = first.split("-")[0]
+    indices = _token_positions(t, first, lower=True) if stem == first else \
+        sorted({*_token_positions(t, first, lower=True), *_token_positions(t, stem, lower=True)})
+    for index in indices:
         for n in range(1, 5):
             if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
                 found.append(Candidate(index, index + n, "context", kind="named"))
@@ -759,11 +762,17 @@ def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
     if not n:
         return
     add = doc.vocab.strings.add
+    ids = {"": 0}  # each label and key added to the strings once per doc
     rows: list[int] = []  # (IOB, label, id) of each run, flat
     lengths: list[int] = []  # tokens in each run
     position = 0
     for start, end, label, key, _, _ in chosen:
-        label_id, key_id = add(label), add(key) if key else 0
+        label_id = ids.get(label)
+        if label_id is None:
+            label_id = ids[label] = add(label)
+        key_id = ids.get(key)
+        if key_id is None:
+            key_id = ids[key] = add(key)
         rows += (2, 0, 0, 3, label_id, key_id, 1, label_id, key_id)
         lengths += (start - position, 1, end - start - 1)
         position = end
@@ -867,7 +876,9 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
     for long_key, short_key in abbreviation_links:
         group_of[short_key] = group_of.get(long_key, long_key)
     idx, words, text = t.idx, t.words, t.text
-    texts = [text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])] for c in chosen]  # t.span_text, inline
+    # t.span_text, inline; a one-token name's text is its word (no new string, its hash already known)
+    texts = [words[c.start] if c.end - c.start == 1 else text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])]
+             for c in chosen]
     keys = list(map(_name_key, texts))
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(map(group_of.get, keys, keys) if group_of else keys):
@@ -963,7 +974,8 @@ def _add_evidence(t: TokenArrays, cands: list[Candidate]) -> None:
         if source == "lexicon":
             continue
         start, end, label, kind, evidence = cand.start, cand.end, cand.label, cand.kind, cand.evidence
-        name = text[idx[start]:idx[end - 1] + len(words[end - 1])]  # t.span_text(start, end), inline
+        # t.span_text(start, end), inline; a one-token name's text is its word (its hash already known)
+        name = words[start] if end - start == 1 else text[idx[start]:idx[end - 1] + len(words[end - 1])]
         if source != "shape" and label:
             evidence[label] = evidence.get(label, 0.0) + EVIDENCE_WEIGHT[source]
         # context_type finds a cue only after a word of _CUES_AFTER or before one of _CUE_BEFORE_LAST
@@ -1008,22 +1020,23 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate], taken: bytea
     """
     lowers, n = t.lowers, len(t.lowers)
     by_end: dict[int, Candidate] | None = None
-    for cand in chosen:  # "mIoU on X", "top-1 accuracy on X"
-        if cand.start >= 1 and lowers[cand.start - 1] == "on":
-            if by_end is None:
-                by_end = {c.end: c for c in chosen}
-            prev = by_end.get(cand.start - 1)
-            if prev is not None and _strong_type(prev) == "Metric" and cand.source != "lexicon":
-                cand.add("Dataset", EVIDENCE_WEIGHT["context"])
     # chains of candidates joined by list separators
     # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
     chains: list[list[Candidate]] = []
     closed: list[bool] = []
     end = -3  # the end of the last chain
     for cand in chosen:
-        if 0 < cand.start - end <= 2 and not closed[-1] and tuple(lowers[end:cand.start]) in _LIST_SEPARATORS:
+        start = cand.start
+        # "mIoU on X", "top-1 accuracy on X" (the metric is before X: its evidence is complete here)
+        if start >= 1 and lowers[start - 1] == "on":
+            if by_end is None:
+                by_end = {c.end: c for c in chosen}
+            prev = by_end.get(start - 1)
+            if prev is not None and _strong_type(prev) == "Metric" and cand.source != "lexicon":
+                cand.add("Dataset", EVIDENCE_WEIGHT["context"])
+        if 0 < start - end <= 2 and not closed[-1] and tuple(lowers[end:start]) in _LIST_SEPARATORS:
             chains[-1].append(cand)
-            closed[-1] = lowers[cand.start - 1] in ("and", "or")
+            closed[-1] = lowers[start - 1] in ("and", "or")
         else:
             chains.append([cand])
             closed.append(False)
@@ -1083,14 +1096,6 @@ def _is_conjunction(t: TokenArrays, end: int, start: int) -> bool:
 
 def _separator(t: TokenArrays, end: int, start: int) -> bool:
     return 0 < start - end <= 2 and tuple(t.lowers[end:start]) in _LIST_SEPARATORS
-
-
-def _beside_separator(t: TokenArrays, edge: Candidate, direction: int) -> bool:
-    """Whether a list separator can follow (direction 1) or precede (-1) `edge`: each separator starts and
-    ends with one of _SEPARATOR_WORDS."""
-    if direction == 1:
-        return edge.end < len(t.lowers) and t.lowers[edge.end] in _SEPARATOR_WORDS
-    return edge.start >= 2 and t.lowers[edge.start - 1] in _SEPARATOR_WORDS
 
 
 def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: bytearray) -> tuple[int, int] | None:
