@@ -156,6 +156,17 @@ def _is_release_name(word: str) -> bool:
     return len(word) >= 4 and word.isalpha() and word.isupper() and word.lower() not in NOT_NAMES
 
 
+def _plain_word(word: str) -> bool:
+    """Whether a word surely has no name shape (_shape_mark None): a lower-case word, or a capitalised word of
+    letters only, without "-" or "@". Each shape needs "@", a family's "-", a digit with a capital letter, or
+    a capital letter after the first character; most new words are told apart without the regular expressions.
+
+    >>> [_plain_word(w) for w in ("model", "Instead", "Gpt4", "ChatGPT", "llama-2", "K2", "pass@1")]
+    [True, True, False, False, False, False, False]
+    """
+    return (word.islower() or word[1:].islower() and word.isalpha()) and "-" not in word and "@" not in word
+
+
 def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, shape kind) of the tokens shaped like names, in token order; typed later from evidence.
 
@@ -171,10 +182,7 @@ def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
             word = words[i]
             mark = _SHAPE_MARKS.get(word)
             if mark is None:
-                # a lower-case word without "-" or "@" has no name shape (each shape needs a capital letter,
-                # "@" or a family's "-"): most new words, told apart without the regular expressions
-                mark = _SHAPE_MARKS[word] = "" if word.islower() and "-" not in word and "@" not in word \
-                    else _shape_mark(word) or ""
+                mark = _SHAPE_MARKS[word] = "" if _plain_word(word) else _shape_mark(word) or ""
             marks[i] = mark
     found = []
     last = len(words) - 1
