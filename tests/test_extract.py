@@ -254,6 +254,17 @@ def test_extract_shape_candidates_are_name_shaped_tokens(nlp):
     assert shape_candidates(doc) == [(1, 3, "digit"), (2, 3, "caps"), (4, 5, "camel"), (6, 7, "digit")]
 
 
+def test_extract_plain_words_have_no_name_shape(nlp):
+    """kg_shapes skips the shape rules for the words _plain_word accepts: none of them may have a shape."""
+    from kg.extract.components import _plain_word, _shape_mark
+
+    words = ["model", "Instead", "Ab", "Xy", "über", "Über", "gpt4", "a", "I", "Gpt4", "ChatGPT", "llama-2", "K2",
+             "pass@1", "LLaMA", "ÄBc", "Whisper-small", "MMLU", "Hits@10", "Needle-in-a-Haystack"]
+    words += [token.text for token in nlp.make_doc("We train Mixtral-8x7B, GPT-3.5-turbo and Foo on K2 DIAMOND.")]
+    assert [w for w in words if _plain_word(w) and _shape_mark(w) is not None] == []
+    assert {w for w in words if not _plain_word(w)} >= {"Gpt4", "ChatGPT", "llama-2", "K2", "pass@1", "LLaMA"}
+
+
 def test_extract_sentence_starts_match_spacys_sentencizer():
     """kg_sentences replaces spaCy's sentencizer: the same sentence starts and the same token arrays."""
     import json

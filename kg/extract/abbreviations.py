@@ -1,6 +1,9 @@
 """Abbreviation definitions in text: "Position Interpolation (PI)" (after Schwartz & Hearst, 2003)."""
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -11,6 +14,7 @@ if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=())
 
 
+@lru_cache(maxsize=1 << 14)  # asked of the word before each "(" and inside "( )": the same words recur
 def is_short_form(text: str) -> bool:
     """A plausible short form: 2-10 characters, starts with a letter, has an upper-case letter.
 
@@ -60,16 +64,17 @@ def best_long_form(short: str, candidate: str) -> str | None:
 
 def _open_parens(t: TokenArrays) -> list[int]:
     """Indices of the "(" tokens of a doc."""
-    if "(" not in t.text:
-        return []
+    text, idx, words = t.text, t.idx, t.words
     found = []
-    i = -1
-    try:
-        while True:  # list.index scans in C: a loop over every token cost more than the rest of the detector
-            i = t.words.index("(", i + 1)
+    # str.find scans the text in C, faster than comparing every token; each "(" found is checked against the
+    # token starting there (it may be inside a token: "O(n)")
+    at = text.find("(")
+    while at >= 0:
+        i = bisect_left(idx, at)
+        if i < len(idx) and idx[i] == at and words[i] == "(":
             found.append(i)
-    except ValueError:
-        return found
+        at = text.find("(", at + 1)
+    return found
 
 
 def find_abbreviations(doc: Doc, *, max_words: int = 10) -> list[tuple[Span, Span]]:
@@ -145,6 +150,8 @@ class AbbreviationDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         t = token_arrays(doc)
+        if "(" not in t.text:
+            return doc  # no definition (doc._.kg_abbreviations keeps its default, no definitions)
         # the fields of Span.text, Span.start_char and Span.end_char, read from the token arrays
         doc._.kg_abbreviations = tuple(
             Abbreviation(short=t.words[short], long=t.span_text(long_start, long_end),

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import NamedTuple
 
 import numpy
@@ -72,6 +72,8 @@ class LexiconMatches(SpanRuler):
         matches = self.phrase_matcher(doc)
         if len(self.matcher):
             matches = [*self.matcher(doc), *matches]
+        if not matches:
+            return doc  # nothing to append (kg_mentions reads doc._.kg_lexicon's items only)
         sort_keys = self._sort_keys
         found = set()
         for match_id, start, end in matches:
@@ -79,10 +81,11 @@ class LexiconMatches(SpanRuler):
                 key = sort_keys.get(match_id)
                 if key is None:
                     key = sort_keys[match_id] = self._sort_key(doc, match_id)
-                found.add((start, end, *key))
+                found.add((start, end) + key)
         ext = doc._  # each `doc._` makes a new Underscore object
-        ext.kg_lexicon = [*ext.kg_lexicon, *((start, end, label, span_id)
-                                             for start, end, _, _, label, span_id in sorted(found))]
+        before = ext.kg_lexicon
+        added = [(start, end, label, span_id) for start, end, _, _, label, span_id in sorted(found)]
+        ext.kg_lexicon = [*before, *added] if before else added
         return doc
 
     def _sort_key(self, doc: Doc, match_id: int) -> tuple[int, int, str, str]:
@@ -153,6 +156,17 @@ def _is_release_name(word: str) -> bool:
     return len(word) >= 4 and word.isalpha() and word.isupper() and word.lower() not in NOT_NAMES
 
 
+def _plain_word(word: str) -> bool:
+    """Whether a word surely has no name shape (_shape_mark None): a lower-case word, or a capitalised word of
+    letters only, without "-" or "@". Each shape needs "@", a family's "-", a digit with a capital letter, or
+    a capital letter after the first character; most new words are told apart without the regular expressions.
+
+    >>> [_plain_word(w) for w in ("model", "Instead", "Gpt4", "ChatGPT", "llama-2", "K2", "pass@1")]
+    [True, True, False, False, False, False, False]
+    """
+    return (word.islower() or word[1:].islower() and word.isalpha()) and "-" not in word and "@" not in word
+
+
 def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, shape kind) of the tokens shaped like names, in token order; typed later from evidence.
 
@@ -164,10 +178,12 @@ def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
     if None in marks:
         if len(_SHAPE_MARKS) >= _MAX_SHAPE_MARKS:
             _SHAPE_MARKS.clear()
-        for word in words:
-            if word not in _SHAPE_MARKS:
-                _SHAPE_MARKS[word] = _shape_mark(word) or ""
-        marks = list(map(_SHAPE_MARKS.__getitem__, words))
+        for i in compress(range(len(marks)), map(is_, marks, repeat(None))):  # the words not seen before
+            word = words[i]
+            mark = _SHAPE_MARKS.get(word)
+            if mark is None:
+                mark = _SHAPE_MARKS[word] = "" if _plain_word(word) else _shape_mark(word) or ""
+            marks[i] = mark
     found = []
     last = len(words) - 1
     for i in compress(range(len(marks)), marks):
@@ -235,32 +251,57 @@ def shape_type(text: str) -> str:
 
 _HEAD_WORDS = TASK_HEADS | METHOD_HEADS
 _TRIGGER_WORDS = NAMING_WORDS | INTRO_VERBS | frozenset(CUE_NOUNS)
+_VERB_TRIGGERS = NAMING_WORDS | INTRO_VERBS
 _INTRO_WORDS = NAMING_WORDS | INTRO_VERBS | OWN_WORDS
 _COMMA = frozenset({","})
 _CUE_WORDS = _HEAD_WORDS | _TRIGGER_WORDS | _INTRO_WORDS | _COMMA
-#: the lower-case words of the last doc seen by _cue_tokens, and its cue tokens
-_last_cue_tokens: list = [None, ([], [])]
-
-
-def _cue_tokens(t: TokenArrays) -> tuple[list[int], list[str]]:
-    """The indices and the lower-case texts of the doc's tokens that are one of _CUE_WORDS, in order.
-
-    The rules look up several of these word sets per doc; one pass over the tokens serves them all. The
-    result is kept for the doc last asked about (`is` on its list of lower-case words, held here, so
-    it cannot be another doc's).
-    """
-    lowers = t.lowers
-    if _last_cue_tokens[0] is not lowers:
-        # the membership test runs in C (map over a method); only the few hits are visited in Python
-        indices = list(compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers)))
-        _last_cue_tokens[:] = [lowers, (indices, [lowers[i] for i in indices])]
-    return _last_cue_tokens[1]
+#: the lower-case words of the last doc seen by _cue_indices, the indices and lower-case texts of its cue tokens,
+#: and the indices found per word set
+_last_cue_tokens: list = [None, [], [], {}]
 
 
 def _cue_indices(t: TokenArrays, words: frozenset[str]) -> list[int]:
-    """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order."""
-    indices, cue_words = _cue_tokens(t)
-    return list(compress(indices, map(words.__contains__, cue_words)))
+    """Token indices whose lower-case text is one of `words` (a subset of _CUE_WORDS), in order (not to be
+    changed: the list is kept and returned again for the same doc and words).
+
+    The rules look up several of these word sets per doc; one pass over the tokens finds the tokens of all
+    of them. The result is kept for the doc last asked about (`is` on its list of lower-case words, held
+    here, so it cannot be another doc's).
+    """
+    lowers = t.lowers
+    cache = _last_cue_tokens
+    if cache[0] is not lowers:
+        # the membership test runs in C (map over a method); only the few hits are visited in Python
+        indices = list(compress(range(len(lowers)), map(_CUE_WORDS.__contains__, lowers)))
+        cache[:] = [lowers, indices, list(map(lowers.__getitem__, indices)), {}]
+    found = cache[3].get(words)
+    if found is None:
+        found = cache[3][words] = list(compress(cache[1], map(words.__contains__, cache[2])))
+    return found
+
+
+def _token_positions(t: TokenArrays, word: str, *, lower: bool = False) -> list[int]:
+    """Indices of the tokens whose text (lower-case text, with `lower`) is `word`, in order.
+
+    str.find over the doc's text, each hit checked against the token starting there: the text is scanned
+    in C much faster than the tokens are compared one by one (_positions). A lower-case search lowers the
+    text, which keeps each character's offset only in ASCII text; other texts are searched token by token.
+    """
+    text, idx = t.text, t.idx
+    if lower:
+        if not text.isascii():
+            return _positions(t.lowers, word)
+        text, words = text.lower(), t.lowers
+    else:
+        words = t.words
+    found: list[int] = []
+    at = text.find(word) if word else -1
+    while at >= 0:
+        i = bisect_left(idx, at)
+        if i < len(idx) and idx[i] == at and words[i] == word:
+            found.append(i)
+        at = text.find(word, at + 1)
+    return found
 
 
 def _positions(seq: list[str], item: str) -> list[int]:
@@ -358,6 +399,8 @@ def appositive_type(t: TokenArrays, start: int) -> str:
 
 #: the words a CUE_BEFORE cue can end with, directly or before an article
 _CUE_BEFORE_LAST = frozenset(cue[-1] for cue in CUE_BEFORE) | {"the", "a", "an"}
+#: the words after a name that context_type reads
+_CUES_AFTER = frozenset(CUE_NOUNS) | {"-based", "-style", ","}
 
 
 def context_type(t: TokenArrays, start: int, end: int) -> str:
@@ -556,33 +599,42 @@ def _continues(t: TokenArrays, end: int) -> bool:
 def context_name_candidates(t: TokenArrays) -> list[Candidate]:
     """Names that only their context reveals: "we present Dromedary", "a model called X",
     "the resulting model, Crystal,", "X, a new benchmark"."""
-    found = []
+    found: list[Candidate] = []
     words, lowers, n = t.words, t.lowers, len(t.words)
-    triggers = set(_cue_indices(t, _TRIGGER_WORDS))
-    triggers.update(i - 1 for i in _cue_indices(t, _COMMA) if i > 0)
-    for i in sorted(triggers):
-        lower = lowers[i]
+    # Each rule starts at a naming or intro verb, or at the word before a comma that is followed by a name
+    # or by "a"/"an" (the rules of the other words before a comma fail on that word: they are not visited).
+    triggers = _cue_indices(t, _VERB_TRIGGERS)
+    before_commas = [c - 1 for c in _cue_indices(t, _COMMA)
+                     if 0 < c < n - 1 and (lowers[c + 1] in ("a", "an") or _is_name_token(t, c + 1))]
+    if before_commas:
+        triggers = sorted({*triggers, *before_commas})
+    for i in triggers:
         if i + 1 >= n:
             break
-        if lower in NAMING_WORDS and _is_name_token(t, i + 1) and not _continues(t, _name_end(t, i + 1)) or (
-                lower in INTRO_VERBS and _is_name_token(t, i + 1) and _ends_name(t, _name_end(t, i + 1)) and any(
-                    w in INTRO_SUBJECTS for w in lowers[max(0, i - 6):i])):
-            found.append(Candidate(i + 1, _name_end(t, i + 1), "context", label=_noun_before(t, i), kind="named"))
-        elif (lower in CUE_NOUNS and words[i + 1] == "," and i + 2 < n and _is_name_token(t, i + 2)
-              and i >= 1 and lowers[i - 1] in OWN_WORDS):
-            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=CUE_NOUNS[lower], kind="named"))
-        elif (words[i + 1] == "," and i + 2 < n and lowers[i] not in OWN_WORDS
+        lower = lowers[i]
+        if (lower in NAMING_WORDS or lower in INTRO_VERBS) and _is_name_token(t, i + 1):
+            end = _name_end(t, i + 1)
+            if lower in NAMING_WORDS and not _continues(t, end) or (
+                    lower in INTRO_VERBS and _ends_name(t, end)
+                    and not INTRO_SUBJECTS.isdisjoint(lowers[max(0, i - 6):i])):
+                found.append(Candidate(i + 1, end, "context", _noun_before(t, i), None, "named"))
+                continue
+        if words[i + 1] != ",":
+            continue
+        if (lower in CUE_NOUNS and i + 2 < n and _is_name_token(t, i + 2)
+                and i >= 1 and lowers[i - 1] in OWN_WORDS):
+            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", CUE_NOUNS[lower], None, "named"))
+        elif (i + 2 < n and lower not in OWN_WORDS
               and _is_name_token(t, i + 2) and not _is_name_token(t, i) and _intro_sentence(t, i)
-              and _name_end(t, i + 2) < n and words[_name_end(t, i + 2)] in (",", "and", "(", ".", "designed", "that",
-                                                                          "which", "trained", "built")):
+              and (end := _name_end(t, i + 2)) < n and words[end] in (",", "and", "(", ".", "designed", "that",
+                                                                      "which", "trained", "built")):
             # "we introduce a pretrained small scorer, Cappy, designed to ..."
-            found.append(Candidate(i + 2, _name_end(t, i + 2), "context", label=APPOSITIVE_HEADS.get(lower, ""),
-                                   kind="named"))
-        elif (words[i + 1] == "," and i + 3 < n and lowers[i + 2] in ("a", "an") and _is_name_token(t, i)
+            found.append(Candidate(i + 2, end, "context", APPOSITIVE_HEADS.get(lower, ""), None, "named"))
+        elif (i + 3 < n and lowers[i + 2] in ("a", "an") and _is_name_token(t, i)
               and (i == 0 or not _is_name_token(t, i - 1))):
             head = appositive_type(t, i + 3)
             if head:
-                found.append(Candidate(i, i + 1, "context", label=head, kind="named"))
+                found.append(Candidate(i, i + 1, "context", head, None, "named"))
     return found
 
 
@@ -605,7 +657,10 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     key = name_key(" ".join(words))
     found = []
     first = words[0].lower()
-    for index in sorted({i for word in {first, first.split("-")[0]} for i in _positions(t.lowers, word)}):
+    stem = first.split("-")[0]
+    indices = _token_positions(t, first, lower=True) if stem == first else \
+        sorted({*_token_positions(t, first, lower=True), *_token_positions(t, stem, lower=True)})
+    for index in indices:
         for n in range(1, 5):
             if index + n <= len(t.words) and _name_key(t.span_text(index, index + n)) == key:
                 found.append(Candidate(index, index + n, "context", kind="named"))
@@ -613,23 +668,25 @@ def title_name_candidates(t: TokenArrays, title: str | None) -> list[Candidate]:
     return found
 
 
-def propagate(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
-    """Other occurrences of names found by context or abbreviation, as candidates of the same kind."""
+def propagate(t: TokenArrays, chosen: list[Candidate], taken: bytearray) -> list[Candidate]:
+    """Other occurrences of names found by context or abbreviation, as candidates of the same kind.
+
+    `taken` marks the tokens of the chosen candidates with 1 (as _select leaves it); the tokens of the new
+    candidates are marked too.
+    """
     texts: dict[tuple[str, ...], Candidate] = {}
     for cand in chosen:
         if cand.source in ("context", "abbreviation") and cand.kind in ("named", "long", "short"):
             texts.setdefault(tuple(t.words[cand.start:cand.end]), cand)
     if not texts:
         return []
-    taken = {i for c in chosen for i in range(c.start, c.end)}
     extra = []
     for words, cand in texts.items():
         n = len(words)
-        for index in _positions(t.words, words[0]):
-            if tuple(t.words[index:index + n]) == words \
-                    and not any(j in taken for j in range(index, index + n)):
-                extra.append(Candidate(index, index + n, cand.source, label=cand.label, kind=cand.kind))
-                taken.update(range(index, index + n))
+        for index in _token_positions(t, words[0]):
+            if tuple(t.words[index:index + n]) == words and taken.find(1, index, index + n) < 0:
+                extra.append(Candidate(index, index + n, cand.source, cand.label, None, cand.kind))
+                taken[index:index + n] = b"\x01" * n
     return extra
 
 
@@ -637,8 +694,8 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
                  ) -> set[int]:
     """Indices of the spans the paper itself introduces (`keys`: the name keys of the spans' texts, when known)."""
     introduced: set[int] = set()
-    by_start = {c.start: i for i, c in enumerate(spans)}
-    starts = sorted(by_start)
+    # the spans are sorted and cover at least one token each, so their starts are sorted and distinct
+    starts = list(map(_start, spans))
     lowers, n = t.lowers, len(t.words)
     for index in _cue_indices(t, _INTRO_WORDS):
         sent_start, sent_end = t.sent_start[index], t.sent_end[index]
@@ -646,10 +703,9 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
         if lower in NAMING_WORDS or (lower in INTRO_VERBS
                                      and not INTRO_SUBJECTS.isdisjoint(lowers[max(sent_start, index - 6):index])):
             # the first candidate within the next 12 tokens of the sentence, and names coordinated with it
-            k = bisect_right(starts, index)
-            for start in starts[k:k + 1]:
+            first = bisect_right(starts, index)
+            for start in starts[first:first + 1]:
                 if start <= min(index + 12, sent_end - 1):
-                    first = by_start[start]
                     introduced.add(first)
                     while first + 1 < len(spans) and spans[first + 1].start == spans[first].end + 1 \
                             and t.lowers[spans[first].end] == "and" and spans[first + 1].start < sent_end \
@@ -664,20 +720,16 @@ def _intro_flags(t: TokenArrays, spans: list[Candidate], title: str | None, keys
                 if start <= index + 3 and start < sent_end:
                     between = lowers[index + 1:start]
                     if all(w in OWN_WORDS or w in CUE_NOUNS or w == "," for w in between):
-                        introduced.add(by_start[start])
+                        introduced.add(k)
                     break
-    for i, cand in enumerate(spans):
-        end = cand.end
-        if (end + 2 < n and t.words[end] == "," and lowers[end + 1] in ("a", "an")
-                and lowers[end + 2] in ("new", "novel")):
-            introduced.add(i)
+    for comma in _cue_indices(t, _COMMA):  # "X, a new ...": the spans ending at such a comma
+        if comma + 2 < n and lowers[comma + 1] in ("a", "an") and lowers[comma + 2] in ("new", "novel"):
+            introduced.update(i for i, cand in enumerate(spans) if cand.end == comma)
     if title and ":" in title:
         prefix = name_key(title.split(":", 1)[0])
         if keys is None:
             keys = [_name_key(t.span_text(cand.start, cand.end)) for cand in spans]
-        for i, key in enumerate(keys):
-            if key == prefix:
-                introduced.add(i)
+        introduced.update(compress(range(len(keys)), map(prefix.__eq__, keys)))  # the spans whose key is the prefix
     return introduced
 
 
@@ -698,6 +750,9 @@ class ChosenMention(NamedTuple):
     introduced: bool
 
 
+#: ChosenMention(*fields) as tuple.__new__(ChosenMention, fields): without the Python-level __new__ of NamedTuple
+_new_row = tuple.__new__
+
 _ENT_COLUMNS = [ENT_IOB, ENT_TYPE, ENT_ID]
 
 
@@ -715,11 +770,17 @@ def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
     if not n:
         return
     add = doc.vocab.strings.add
+    ids = {"": 0}  # each label and key added to the strings once per doc
     rows: list[int] = []  # (IOB, label, id) of each run, flat
     lengths: list[int] = []  # tokens in each run
     position = 0
     for start, end, label, key, _, _ in chosen:
-        label_id, key_id = add(label), add(key) if key else 0
+        label_id = ids.get(label)
+        if label_id is None:
+            label_id = ids[label] = add(label)
+        key_id = ids.get(key)
+        if key_id is None:
+            key_id = ids[key] = add(key)
         rows += (2, 0, 0, 3, label_id, key_id, 1, label_id, key_id)
         lengths += (start - position, 1, end - start - 1)
         position = end
@@ -730,37 +791,47 @@ def _set_ents(doc: Doc, chosen: list[ChosenMention]) -> None:
 
 
 def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[str, bool]]:
-    return {(m.start, m.end): (m.source, m.introduced) for m in chosen}
+    return {(start, end): (source, introduced) for start, end, _, _, source, introduced in chosen}
 
 
 def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
     """Final typed mentions of a doc, in token order."""
-    t = token_arrays(doc)
-    lowers = t.lowers
-    ext = doc._  # one Underscore object for the three reads
+    return _choose_mention_rows(doc, token_arrays(doc), doc._, title)
+
+
+def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> list[ChosenMention]:
+    """choose_mention_rows with the doc's token arrays and its `doc._` (each `doc._` makes a new object)."""
+    words, lowers, n = t.words, t.lowers, len(t.words)
     cands: list[Candidate] = []
     for start, end, label, span_id in ext.kg_lexicon:
         # a one-token match's lower-case text is its lower-case word (spaCy's LOWER is str.lower of the text)
         if (lowers[start] if end - start == 1 else t.span_text(start, end).lower()) in GENERIC_PHRASES:
             continue
-        if label == "Metric" and start > 0 and t.lowers[start] == "precision" and t.lowers[start - 1] in _NUMERIC_FORMATS:
+        if label == "Metric" and start > 0 and lowers[start] == "precision" and lowers[start - 1] in _NUMERIC_FORMATS:
             continue  # "full precision", "mixed precision": a number format, not the metric
-        cand = Candidate(start, end, "lexicon", label=label, key=span_id or None, kind="lexicon")
-        if label == "Model":
-            cand.end = extend_model_name(t, start, end)
-        elif label in ("Dataset", "Method"):
-            cand.end = extend_version(t, start, end)
-        if cand.end != end:  # "LLaMA 65B", "SQuAD v1.1" are their own entities
-            cand.key = None
-        cands.append(cand)
+        name_end = end  # (the extensions' first word tests, inline: most names are not extended)
+        if end < n:
+            if label == "Model":
+                if _may_continue_name(words[end]):
+                    name_end = extend_model_name(t, start, end)
+            elif (label == "Dataset" or label == "Method") and _is_data_version(words[end]):
+                name_end = extend_version(t, start, end)
+        # "LLaMA 65B", "SQuAD v1.1" are their own entities, without the lexicon's key
+        cands.append(Candidate(start, name_end, "lexicon", label, span_id or None if name_end == end else None,
+                               "lexicon"))
+    lexicon_count = len(cands)
     for start, shape_end, kind in ext.kg_shapes:
-        end = extend_model_name(t, start, shape_end) if kind in ("digit", "camel") else shape_end
-        if end == shape_end and kind in ("caps", "camel", "digit"):
-            end = extend_version(t, start, end)
-        cands.append(Candidate(start, end, "shape", kind=kind))
+        end = shape_end
+        if end < n:
+            if (kind == "digit" or kind == "camel") and _may_continue_name(words[end]):
+                end = extend_model_name(t, start, shape_end)
+            if end == shape_end and kind in ("caps", "camel", "digit") and _is_data_version(words[end]):
+                end = extend_version(t, start, end)
+        cands.append(Candidate(start, end, "shape", "", None, kind))
+    shapes_end = len(cands)
     # abbreviation definitions: both forms are candidates, typed by the long form's head
     abbreviation_links: list[tuple[str, str]] = []
-    positions = _WordPositions(t.words)
+    positions = _WordPositions(t)
     shorts_done: set[tuple[str, str]] = set()
     for (long_start, long_end), short_index in _abbreviation_spans(ext.kg_abbreviations, t, positions):
         long_text = t.span_text(long_start, long_end)
@@ -777,12 +848,14 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
             cands.append(Candidate(index, index + 1, "abbreviation", label=label, kind="short"))
     cands.extend(context_name_candidates(t))
     cands.extend(title_name_candidates(t, title))
-    lexicon_by_start = {c.start: c for c in cands if c.source == "lexicon"}
-    for cand in cands:
-        inner = lexicon_by_start.get(cand.start)
-        if cand.source == "shape" and inner is not None and cand.end > inner.end:
-            cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
-    lexicon_by_end = {c.end: c for c in cands if c.source == "lexicon"}
+    lexicon = cands[:lexicon_count]
+    if lexicon:
+        lexicon_by_start = {c.start: c for c in lexicon}
+        for cand in cands[lexicon_count:shapes_end]:  # the shape candidates
+            inner = lexicon_by_start.get(cand.start)
+            if inner is not None and cand.end > inner.end:
+                cand.label, cand.source = inner.label, "context"  # "AlpacaEval 2.0" is typed like "AlpacaEval"
+    lexicon_by_end = {c.end: c for c in lexicon}
     for cand in lowercase_head_candidates(t):
         for link in range(cand.end - 2, cand.start, -1):
             if t.words[link] in _HEAD_LINKS and link in lexicon_by_end:
@@ -797,30 +870,61 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
             cand.label = inner.label  # "few-shot continual learning" is typed like "continual learning"
         cands.append(cand)
 
-    chosen = _select(cands)
-    chosen = sorted(chosen + propagate(t, chosen), key=_start)
-    for cand in chosen:
-        _add_evidence(t, cand)
-    chosen = sorted(chosen + coordinated_candidates(t, chosen), key=_start)
+    taken = bytearray(len(t.words) + 1)  # 1 where a chosen span covers the token
+    chosen = _select(cands, taken)
+    extra = propagate(t, chosen, taken)
+    if extra:
+        chosen = sorted(chosen + extra, key=_start)
+    _add_evidence(t, chosen)
+    extra = coordinated_candidates(t, chosen, taken)
+    if extra:
+        chosen = sorted(chosen + extra, key=_start)
     # evidence per name (grouped by key, and across defined abbreviations)
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
         group_of[short_key] = group_of.get(long_key, long_key)
     idx, words, text = t.idx, t.words, t.text
-    texts = [text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])] for c in chosen]  # t.span_text, inline
+    # t.span_text, inline; a one-token name's text is its word (no new string, its hash already known)
+    texts = [words[c.start] if c.end - c.start == 1 else text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])]
+             for c in chosen]
     keys = list(map(_name_key, texts))
     groups: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        groups[group_of.get(key, key)].append(i)
+    for i, key in enumerate(map(group_of.get, keys, keys) if group_of else keys):
+        groups[key].append(i)
     introduced = _intro_flags(t, chosen, title, keys)
 
     chosen_mentions: list[ChosenMention] = []
     for members in groups.values():
+        if len(members) == 1:  # most names occur once: the rules below for one member, without the group sums
+            i = members[0]
+            cand = chosen[i]
+            source, evidence = cand.source, cand.evidence
+            # a name the lexicon already knows is prior work, not what this paper introduces
+            intro = source != "lexicon" and i in introduced and not (source == "shape" and family_prefix(texts[i]))
+            if source == "lexicon":
+                label = cand.label
+            elif evidence:
+                label = max(sorted(evidence), key=evidence.__getitem__)
+            elif intro or cand.kind == "named":
+                label = "Method" if cand.kind in ("caps", "short", "long") else "Model"
+            else:
+                continue
+            if source == "head" and evidence.get(label, 0.0) < 1.0 or texts[i].lower() in GENERIC_PHRASES \
+                    or source != "lexicon" and _is_project(t, cand.end):
+                continue
+            key = cand.key if cand.key and _name_key(cand.key) == keys[i] else ""
+            chosen_mentions.append(_new_row(ChosenMention, (cand.start, cand.end, label, key,
+                                                            source if source != "head" else "context", intro)))
+            continue
+        # several occurrences, or an abbreviation and its long form: their evidence adds up
         votes: dict[str, float] = defaultdict(float)
+        lexicon_member = None
         for i in members:
-            for label, weight in chosen[i].evidence.items():
+            cand = chosen[i]
+            for label, weight in cand.evidence.items():
                 votes[label] += weight
-        lexicon_member = next((chosen[i] for i in members if chosen[i].source == "lexicon"), None)
+            if lexicon_member is None and cand.source == "lexicon":
+                lexicon_member = cand
         # a name the lexicon already knows is prior work, not what this paper introduces
         group_intro = lexicon_member is None and not introduced.isdisjoint(members) \
             and not any(chosen[i].source == "shape" and family_prefix(texts[i]) for i in members)
@@ -833,53 +937,70 @@ def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMen
         else:
             continue  # no evidence that this is an entity
         # a bare head-word phrase needs its head to say Task/Method, and no other conflicting evidence
-        sources = {chosen[i].source for i in members}
-        source = min(sources, key=SOURCE_PRIORITY.__getitem__)
-        if source == "head" and votes.get(label, 0.0) < 1.0:
+        if lexicon_member is None and votes.get(label, 0.0) < 1.0 \
+                and min({chosen[i].source for i in members}, key=SOURCE_PRIORITY.__getitem__) == "head":
             continue
         if texts[members[0]].lower() in GENERIC_PHRASES:
             continue
         if lexicon_member is None and any(_is_project(t, chosen[i].end) for i in members):
             continue  # "the K2 project", "LLM360, an initiative to ...": initiatives are not entities
-        first = min(members, key=lambda i: chosen[i].start)
+        first = members[0]  # the first in the text: `chosen` is in token order
         surfaces = {keys[i] for i in members}
         for i in members:
             cand = chosen[i]
             # the lexicon's canonical name only when the text uses it: the scorer (and a reader) sees names
             # as written ("summarization", not "text summarization")
             key = cand.key if cand.key and _name_key(cand.key) in surfaces else None
-            chosen_mentions.append(ChosenMention(cand.start, cand.end, label, key or "",
-                                                 cand.source if cand.source != "head" else "context",
-                                                 group_intro and i == first))
+            chosen_mentions.append(_new_row(ChosenMention, (cand.start, cand.end, label, key or "",
+                                                            cand.source if cand.source != "head" else "context",
+                                                            group_intro and i == first)))
     return sorted(chosen_mentions, key=_start)
 
 
 def _is_project(t: TokenArrays, end: int) -> bool:
     """Whether the name ending at `end` is called a project or initiative: "X project", "X, an initiative"."""
-    after = t.lowers[end:end + 3]
-    if after and after[0] in PROJECT_WORDS:
+    lowers = t.lowers
+    if end >= len(lowers):
+        return False
+    if lowers[end] in PROJECT_WORDS:
         return True
-    return len(after) == 3 and after[0] == "," and after[1] in ("a", "an", "the") and after[2] in PROJECT_WORDS
+    return lowers[end] == "," and end + 2 < len(lowers) and lowers[end + 1] in ("a", "an", "the") \
+        and lowers[end + 2] in PROJECT_WORDS
 
 
-def _add_evidence(t: TokenArrays, cand: Candidate) -> None:
-    """Typing evidence of one candidate from its source, its context and its shape."""
-    last = cand.end - 1
-    text = t.text[t.idx[cand.start]:t.idx[last] + len(t.words[last])]  # t.span_text(cand.start, cand.end), inline
-    if cand.source != "shape" and cand.label:
-        cand.add(cand.label, EVIDENCE_WEIGHT[cand.source])
-    cue = context_type(t, cand.start, cand.end)
-    if cue and not (cue == "Dataset" and cand.source == "head" and cand.label == "Task"):
-        # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
-        cand.add(cue, EVIDENCE_WEIGHT["context"])
-    if cand.kind == "metric" or "@" in text and METRIC_AT_SHAPE.match(text):
-        cand.add("Metric", EVIDENCE_WEIGHT["lexicon"])
-    elif cand.source == "shape" and cand.kind != "caps":
-        if family_prefix(text):
-            cand.add("Model", EVIDENCE_WEIGHT["lexicon"])  # LLaMA-1, Vicuna-13B-v1.5: a known family
-        else:
-            guess = shape_type(text) or ("Model" if cand.kind in ("digit", "camel") else "")
-            cand.add(guess, EVIDENCE_WEIGHT["shape"])
+def _add_evidence(t: TokenArrays, cands: list[Candidate]) -> None:
+    """Typing evidence of each candidate from its source, its context and its shape (one call per doc, and
+    Candidate.add inlined: this runs for every chosen name).
+
+    Lexicon candidates get none: their type is the lexicon's (in a group and in a list, see
+    choose_mention_rows and _strong_type), and their evidence is never read.
+    """
+    text, idx, words, lowers = t.text, t.idx, t.words, t.lowers
+    n = len(lowers)
+    for cand in cands:
+        source = cand.source
+        if source == "lexicon":
+            continue
+        start, end, label, kind, evidence = cand.start, cand.end, cand.label, cand.kind, cand.evidence
+        # t.span_text(start, end), inline; a one-token name's text is its word (its hash already known)
+        name = words[start] if end - start == 1 else text[idx[start]:idx[end - 1] + len(words[end - 1])]
+        if source != "shape" and label:
+            evidence[label] = evidence.get(label, 0.0) + EVIDENCE_WEIGHT[source]
+        # context_type finds a cue only after a word of _CUES_AFTER or before one of _CUE_BEFORE_LAST
+        cue = context_type(t, start, end) if end < n and lowers[end] in _CUES_AFTER \
+            or start > 0 and lowers[start - 1] in _CUE_BEFORE_LAST else ""
+        if cue and not (cue == "Dataset" and source == "head" and label == "Task"):
+            # "the GSM8K math word reasoning benchmark": the benchmark is GSM8K, the phrase stays a task
+            evidence[cue] = evidence.get(cue, 0.0) + EVIDENCE_WEIGHT["context"]
+        if kind == "metric" or "@" in name and METRIC_AT_SHAPE.match(name):
+            evidence["Metric"] = evidence.get("Metric", 0.0) + EVIDENCE_WEIGHT["lexicon"]
+        elif source == "shape" and kind != "caps":
+            if family_prefix(name):
+                evidence["Model"] = evidence.get("Model", 0.0) + EVIDENCE_WEIGHT["lexicon"]  # LLaMA-1: a known family
+            else:
+                guess = shape_type(name) or ("Model" if kind in ("digit", "camel") else "")
+                if guess:
+                    evidence[guess] = evidence.get(guess, 0.0) + EVIDENCE_WEIGHT["shape"]
 
 
 _LIST_SEPARATORS = frozenset({(",",), ("and",), ("or",), (",", "and"), (",", "or")})
@@ -896,38 +1017,46 @@ def _strong_type(cand: Candidate) -> str:
     return ""
 
 
-def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Candidate]:
+def coordinated_candidates(t: TokenArrays, chosen: list[Candidate], taken: bytearray) -> list[Candidate]:
     """Coordination carries a type across a list: in "on GLUE, Foo and Bar" or "outperforms GCN, GAT and
     GPR-GNN", members with only shape evidence get the list's type, and capitalised words in list positions
     become candidates of that type. A metric followed by "on X" ("31.2 mIoU on X") is Dataset evidence for X.
 
     The list's type is the one its typed members agree on (Model and Method lists stay Model/Method as
-    typed). Adds evidence to `chosen` in place and returns the new candidates.
+    typed). `chosen` is sorted by start, and its tokens are marked with 1 in `taken` (as are then the new
+    candidates'). Adds evidence to `chosen` in place and returns the new candidates.
     """
-    by_end = {c.end: c for c in chosen}
-    lowers = t.lowers
-    for cand in chosen:  # "mIoU on X", "top-1 accuracy on X"
-        if cand.start >= 1 and lowers[cand.start - 1] == "on":
-            prev = by_end.get(cand.start - 1)
-            if prev is not None and _strong_type(prev) == "Metric" and cand.source != "lexicon":
-                cand.add("Dataset", EVIDENCE_WEIGHT["context"])
+    lowers, n = t.lowers, len(t.lowers)
+    by_end: dict[int, Candidate] | None = None
     # chains of candidates joined by list separators
     # A list ends at its conjunction: in "On A, B and C, Foo improves ..." Foo is not a member.
     chains: list[list[Candidate]] = []
     closed: list[bool] = []
-    for cand in sorted(chosen, key=_start):
-        if chains and not closed[-1] and 0 < cand.start - chains[-1][-1].end <= 2 \
-                and _separator(t, chains[-1][-1].end, cand.start):
+    end = -3  # the end of the last chain
+    for cand in chosen:
+        start = cand.start
+        # "mIoU on X", "top-1 accuracy on X" (the metric is before X: its evidence is complete here)
+        if start >= 1 and lowers[start - 1] == "on":
+            if by_end is None:
+                by_end = {c.end: c for c in chosen}
+            prev = by_end.get(start - 1)
+            if prev is not None and _strong_type(prev) == "Metric" and cand.source != "lexicon":
+                cand.add("Dataset", EVIDENCE_WEIGHT["context"])
+        if 0 < start - end <= 2 and not closed[-1] and tuple(lowers[end:start]) in _LIST_SEPARATORS:
             chains[-1].append(cand)
-            closed[-1] = _is_conjunction(t, chains[-1][-2].end, cand.start)
+            closed[-1] = lowers[start - 1] in ("and", "or")
         else:
             chains.append([cand])
             closed.append(False)
+        end = cand.end
     new: list[Candidate] = []
-    taken: set[int] | None = None  # the tokens of the candidates, made when a list can be extended
     for chain, is_closed in zip(chains, closed):
         if len(chain) == 1:  # most chains: one name, typed or not
-            label = _strong_type(chain[0])
+            cand = chain[0]
+            if not (cand.end < n and lowers[cand.end] in _SEPARATOR_WORDS
+                    or cand.start >= 2 and lowers[cand.start - 1] in _SEPARATOR_WORDS):
+                continue  # not beside a separator: no list to extend, nor one to type
+            label = _strong_type(cand)
             if not label:
                 continue
         else:
@@ -937,30 +1066,31 @@ def coordinated_candidates(t: TokenArrays, chosen: list[Candidate]) -> list[Cand
             label = types.pop()
         if label in ("Task", "Metric"):
             continue  # lower-case phrases in lists are found by their heads
-        members = list(chain)
         # extend the chain over uncovered capitalised words on both sides, up to its conjunction
+        added = 0
         for direction in (1, -1):
-            edge = members[-1] if direction == 1 else members[0]
+            edge = chain[-1] if direction == 1 else chain[0]
             while True:
-                if direction == 1 and is_closed:
+                # most names are not next to a separator (_list_neighbour would find nothing)
+                if direction == 1:
+                    if is_closed or edge.end >= n or lowers[edge.end] not in _SEPARATOR_WORDS:
+                        break
+                elif edge.start < 2 or lowers[edge.start - 1] not in _SEPARATOR_WORDS:
                     break
-                if not _beside_separator(t, edge, direction):
-                    break  # (_list_neighbour would find nothing): most names are not next to a separator
-                if taken is None:
-                    taken = {i for c in chosen for i in range(c.start, c.end)}
                 found = _list_neighbour(t, edge, direction, taken)
                 if found is None or direction == -1 and is_closed and _is_conjunction(t, found[1], edge.start):
                     break
                 if direction == 1:
                     is_closed = _is_conjunction(t, edge.end, found[0])
-                cand = Candidate(found[0], found[1], "context", label=label, kind="list")
+                cand = Candidate(found[0], found[1], "context", label, None, "list")
                 cand.add(label, EVIDENCE_WEIGHT["context"])
-                taken.update(range(found[0], found[1]))
+                taken[found[0]:found[1]] = b"\x01" * (found[1] - found[0])
                 new.append(cand)
-                members.append(cand) if direction == 1 else members.insert(0, cand)
+                added += 1
                 edge = cand
         if not is_closed:
-            new = new[:len(new) - (len(members) - len(chain))]  # no conjunction: not clearly a list
+            if added:
+                del new[-added:]  # no conjunction: not clearly a list
             continue
         for cand in chain:
             if cand.source == "shape" and not _strong_type(cand):
@@ -976,32 +1106,25 @@ def _separator(t: TokenArrays, end: int, start: int) -> bool:
     return 0 < start - end <= 2 and tuple(t.lowers[end:start]) in _LIST_SEPARATORS
 
 
-def _beside_separator(t: TokenArrays, edge: Candidate, direction: int) -> bool:
-    """Whether a list separator can follow (direction 1) or precede (-1) `edge`: each separator starts and
-    ends with one of _SEPARATOR_WORDS."""
-    if direction == 1:
-        return edge.end < len(t.lowers) and t.lowers[edge.end] in _SEPARATOR_WORDS
-    return edge.start >= 2 and t.lowers[edge.start - 1] in _SEPARATOR_WORDS
-
-
-def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: set[int]) -> tuple[int, int] | None:
-    """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None."""
+def _list_neighbour(t: TokenArrays, edge: Candidate, direction: int, taken: bytearray) -> tuple[int, int] | None:
+    """(start, end) of an uncovered capitalised name next to `edge` across a list separator, else None
+    (`taken`: 1 for each covered token)."""
     n = len(t.words)
     if direction == 1:
         for gap in (1, 2):
             start = edge.end + gap
-            if start < n and _separator(t, edge.end, start) and start not in taken and _is_list_name(t, start):
+            if start < n and _separator(t, edge.end, start) and not taken[start] and _is_list_name(t, start):
                 end = start + 1
-                while end < n and end - start < 3 and end not in taken and _is_list_name(t, end):
+                while end < n and end - start < 3 and not taken[end] and _is_list_name(t, end):
                     end += 1
                 end = extend_version(t, start, end)
-                if any(i in taken for i in range(start, end)):
+                if taken.find(1, start, end) >= 0:
                     return None
                 return start, end
         return None
     for gap in (1, 2):
         end = edge.start - gap
-        if end > 0 and _separator(t, end, edge.start) and end - 1 not in taken and _is_list_name(t, end - 1):
+        if end > 0 and _separator(t, end, edge.start) and not taken[end - 1] and _is_list_name(t, end - 1):
             start = end - 1
             if t.is_sent_start[start] or (start > 0 and _is_list_name(t, start - 1)):
                 return None  # a sentence-initial word or a longer phrase: not clearly a list member
@@ -1021,13 +1144,13 @@ class _WordPositions:
     """Token indices of a word (exact text), looked up on demand and kept: most docs ask for none or a few
     words, so a dict of every word's positions cost more than it saved."""
 
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
+    def __init__(self, t: TokenArrays) -> None:
+        self.t = t
         self.found: dict[str, list[int]] = {}
 
     def get(self, word: str, default=None) -> list[int] | None:
         if word not in self.found:
-            self.found[word] = _positions(self.words, word)
+            self.found[word] = _token_positions(self.t, word)
         return self.found[word] or default
 
 
@@ -1045,26 +1168,35 @@ def _abbreviation_spans(abbreviations: tuple[Abbreviation, ...], t: TokenArrays,
     return pairs
 
 
-def _select(cands: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping candidates: longest first, then the most trusted source."""
-    order = sorted(cands, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source], c.start))
-    taken = bytearray(max((c.end for c in cands), default=0))  # 1 where a chosen span covers the token
+def _select(cands: list[Candidate], taken: bytearray) -> list[Candidate]:
+    """Non-overlapping candidates: longest first, then the most trusted source. Marks the tokens of the
+    chosen ones with 1 in `taken` (zeros, longer than any candidate's end)."""
+    if not cands:
+        return []
+    # The order (-length, source priority, start) as one int per candidate: ints compare much faster than
+    # tuples, and the sort is stable, as with the tuples (equal keys are the same span from the same source).
+    scale = max(c.end for c in cands) + 1  # more than any start
+    priority = SOURCE_PRIORITY
+    keys = [((c.start - c.end) * 8 + priority[c.source]) * scale + c.start for c in cands]
+    order = sorted(range(len(cands)), key=keys.__getitem__)
     chosen: list[Candidate] = []
     merged: dict[tuple[int, int], Candidate] = {}
-    for cand in order:
-        span_key = (cand.start, cand.end)
-        if span_key in merged:  # same span from another source: keep its typing evidence too
-            other = merged[span_key]
+    for k in order:
+        cand = cands[k]
+        start, end = cand.start, cand.end
+        # no token taken: no chosen span is the same either (each covers a token); a longer span is searched
+        # in C, without a slice
+        if not taken[start] if end - start == 1 else taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
+            merged[start, end] = cand
+            chosen.append(cand)
+            continue
+        other = merged.get((start, end))
+        if other is not None:  # same span from another source: keep its typing evidence too
             if cand.source != "shape" and cand.label:
                 other.add(cand.label, EVIDENCE_WEIGHT[cand.source])
             if other.key is None:
                 other.key = cand.key
-            continue
-        if taken.find(1, cand.start, cand.end) >= 0:  # any token taken (searched in C, no slice)
-            continue
-        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
-        merged[span_key] = cand
-        chosen.append(cand)
     return sorted(chosen, key=_start)
 
 
@@ -1080,7 +1212,10 @@ class MentionChooser:
 
     def __call__(self, doc: Doc) -> Doc:
         ext = doc._  # each `doc._` makes a new Underscore object: one serves the reads and writes here
-        chosen = choose_mention_rows(doc, title=ext.kg_title)
+        t = ext.kg_tokens
+        if t is None or len(t.words) != len(doc):
+            t = token_arrays(doc)
+        chosen = _choose_mention_rows(doc, t, ext, ext.kg_title)
         _set_ents(doc, chosen)
         ext.kg_mention_meta = _mention_meta(chosen)
         ext.kg_mentions = chosen
