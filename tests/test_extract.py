@@ -310,3 +310,17 @@ def test_token_arrays_text_from_the_document_equals_the_joined_tokens(nlp):
     stale = nlp.make_doc("Other words entirely")
     stale._.kg_text = "a text of another length"
     assert token_arrays(nlp(stale)).text == "Other words entirely"
+
+
+def test_extract_pipeline_words_keep_the_attributes_kg_reads(nlp):
+    """build_nlp computes only LOWER and IS_PUNCT for new words: they equal those of a full blank pipeline."""
+    import spacy
+
+    from kg.extract.tokenizer import customize_tokenizer
+
+    full = spacy.blank("en")
+    customize_tokenizer(full)
+    text = "Ünïcode WORDS, 3.5%; GPT-4o's «quotes» (e.g. x) — dash… ŁŻ? 1,000 km/h ¿Qué? don't"
+    ours, theirs = nlp.make_doc(text), full.make_doc(text)
+    assert [(t.text, t.lower_, t.is_punct) for t in ours] == [(t.text, t.lower_, t.is_punct) for t in theirs]
+    assert (ours.vocab["Zyxwvut42"].shape_, full.vocab["Zyxwvut42"].shape_) == ("", "Xxxxxdd")  # not computed
