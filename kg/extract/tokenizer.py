@@ -47,6 +47,12 @@ SUFFIXES_ADDED: tuple[str, ...] = (
 )
 
 
+#: Chunks of text between spaces whose tokens the tokenizer caches (spaCy's default: 10,000). kg extract
+#: fills the cache with the words of its first documents (build.WARM_DOCS: 1,024 abstracts hold ~19,000
+#: distinct chunks), since spaCy caches nothing inside a memory zone.
+MAX_CACHED_CHUNKS = 1 << 15
+
+
 def _infixes(defaults: tuple[str, ...] | list[str]) -> list[str]:
     kept = [pattern for pattern in defaults
             if _HYPHEN_LETTERS not in pattern and _DIGIT_OPERATORS not in pattern and _SLASH_RULE not in pattern]
@@ -83,5 +89,6 @@ def create_tokenizer():
                          prefix_search=compile_prefix_regex(defaults.prefixes).search,
                          suffix_search=compile_suffix_regex(_suffixes(defaults.suffixes)).search,
                          infix_finditer=compile_infix_regex(_infixes(defaults.infixes)).finditer,
-                         token_match=defaults.token_match, url_match=defaults.url_match)
+                         token_match=defaults.token_match, url_match=defaults.url_match,
+                         max_cache_size=MAX_CACHED_CHUNKS)
     return make_tokenizer
