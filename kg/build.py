@@ -131,10 +131,9 @@ def _analyze_here(nlp, documents: Iterable[Document], *, warm_docs: int = 0, mer
     (0.85 ms against 0.07 ms per abstract). So the first `warm_docs` documents a pipeline sees
     (:data:`WARM_DOCS` by default) run outside any zone: the words they use, which include the
     frequent ones, stay cached for good, a bounded amount, and later chunks tokenize at close to
-    full speed. The output is the same either way; only the cache differs. (Measured in a whole
-    run, the tokenizer then takes as long in a zone as outside any: ~0.2 ms per abstract, against
-    0.05-0.09 when it tokenizes many texts in a row, because the rest of the pipeline runs between
-    two documents and evicts its tables from the CPU caches.)
+    full speed. The output is the same either way; only the cache differs. (In a zone, a word the
+    cache lacks goes through the affix rules, which answer at once for a word of letters only
+    (tokenizer.py), and becomes a new lexeme again, with only the attributes kg reads (pipeline.py).)
 
     `finish` (as in _analyze_mapped) is applied to each result at once, so that a chunk holds only
     what it makes, the prediction lines of `kg extract`, rather than its DocResults.
