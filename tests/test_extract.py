@@ -113,15 +113,18 @@ def test_extract_token_arrays_match_the_doc(nlp):
     assert t.span_text(2, 5) == doc[2:5].text
 
 
-def test_extract_token_string_cache_is_bounded(nlp, monkeypatch):
-    from kg.extract import tokens
+def test_extract_token_arrays_words_are_the_token_texts(nlp):
+    """The words are slices of the doc's text: the same as token.text, with astral characters, special cases
+    ("don't" -> "do", "n't") and white space tokens too."""
+    from kg.extract.mentions import _make_doc
+    from kg.extract.tokens import token_arrays
 
-    monkeypatch.setattr(tokens, "MAX_CACHED_STRINGS", 8)
-    monkeypatch.setattr(tokens, "_STRINGS", {})
-    for n in range(5):
-        doc = nlp.make_doc(f"Word{n} alpha{n} beta{n} gamma{n} delta{n} epsilon{n}")
-        assert tokens.token_arrays(doc).words == [token.text for token in doc]
-        assert len(tokens._STRINGS) <= 8 + len(doc)
+    for text in ("We use 😀 emoji-7B and 𝔘𝔫𝔦 code; don't stop.\n\n  (It's   ok.) ", "İSTANBUL Ünï 3.5%"):
+        for doc in (nlp(text), nlp(_make_doc(nlp, Document("d", text)))):
+            t = token_arrays(doc)
+            assert t.words == [token.text for token in doc]
+            assert t.lowers == [token.lower_ for token in doc]
+            assert t.text == doc.text
 
 
 def test_extract_mention_sentence_is_span_sent(nlp):
@@ -321,3 +324,17 @@ def test_token_arrays_text_from_the_document_equals_the_joined_tokens(nlp):
     stale = nlp.make_doc("Other words entirely")
     stale._.kg_text = "a text of another length"
     assert token_arrays(nlp(stale)).text == "Other words entirely"
+
+
+def test_extract_pipeline_words_keep_the_attributes_kg_reads(nlp):
+    """build_nlp computes only LOWER and IS_PUNCT for new words: they equal those of a full blank pipeline."""
+    import spacy
+
+    from kg.extract.tokenizer import customize_tokenizer
+
+    full = spacy.blank("en")
+    customize_tokenizer(full)
+    text = "Ünïcode WORDS, 3.5%; GPT-4o's «quotes» (e.g. x) — dash… ŁŻ? 1,000 km/h ¿Qué? don't"
+    ours, theirs = nlp.make_doc(text), full.make_doc(text)
+    assert [(t.text, t.lower_, t.is_punct) for t in ours] == [(t.text, t.lower_, t.is_punct) for t in theirs]
+    assert (ours.vocab["Zyxwvut42"].shape_, full.vocab["Zyxwvut42"].shape_) == ("", "Xxxxxdd")  # not computed

@@ -68,3 +68,41 @@ def test_kg_tokenizer_factory_matches_customize_tokenizer(tokenizer_nlp):
         assert [(t.text, t.whitespace_) for t in nlp.make_doc(text)] == \
             [(t.text, t.whitespace_) for t in tokenizer_nlp.make_doc(text)]
     assert nlp.tokenizer.rules == tokenizer_nlp.tokenizer.rules
+
+
+@pytest.mark.parametrize("pattern,never", [
+    (r"(?<=[0-9])(?:km|m)$|'s$|\.\.+", True),
+    (r"x?\$|\W|[\d\s]", True),
+    (r"[A-Za-z]+", False),
+    (r"\$?x", False),
+    (r"(?!\d)x", False),
+    (r"[^0-9]", False),
+    (r"\w", False),
+    (r"(?i:\$)", False),  # case folding is not followed: unsure, so False
+    (r"[\u00e0-\u00ff]", False),
+])
+def test_tokenizer_letters_never_match(pattern, never):
+    import re
+
+    from kg.extract.tokenizer import letters_never_match
+
+    assert letters_never_match(re.compile(pattern)) is never
+
+
+def test_tokenizer_rules_answer_words_of_letters_at_once():
+    """build_nlp's tokenizer answers its four rules at once for a word of letters only, since no rule matches one."""
+    import re
+    import sys
+
+    from kg.extract.tokenizer import LettersSkipped, create_tokenizer  # noqa: F401  (registers the factory)
+
+    tokenizer = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg.tokenizer.v1"}}}).tokenizer
+    rules = [tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer, tokenizer.url_match]
+    assert all(isinstance(rule.__self__, LettersSkipped) for rule in rules)
+    letters = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isalpha()]
+    words = letters[::3] + ["".join(letters[i:i + 5]) for i in range(0, len(letters), 5)] + ["model", "Zürich", "İ"]
+    for rule in rules:
+        regex: re.Pattern = rule.__self__.regex
+        assert not [word for word in words if regex.search(word)]
+        assert rule("model") is None or list(rule("model")) == []
+        assert rule.__self__.pattern == regex.pattern

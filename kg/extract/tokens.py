@@ -3,8 +3,8 @@
 kg's rules read the text of many tokens many times. A `Token` object costs a Python allocation on
 every `doc[i]`, and `span.sent` scans the doc for each span, so the components read these plain
 lists instead (profile on 3,000 abstracts: Token creation and sentence scans were ~60% of the time).
-The arrays come from `Doc.to_array` and a string cache shared across docs; nothing here is per-token
-Python objects except the strings themselves.
+The arrays come from `Doc.to_array` and slices of the doc's text; nothing here is per-token Python
+objects except the strings themselves.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy
 
-from spacy.attrs import IDX, IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -26,15 +26,6 @@ if not Doc.has_extension("kg_tokens"):
 #: exactly, so this is doc.text without joining the tokens again
 if not Doc.has_extension("kg_text"):
     Doc.set_extension("kg_text", default=None)
-
-#: string hash -> string; hashes are deterministic across vocabularies, so one cache serves all docs
-_STRINGS: dict[int, str] = {}
-#: _STRINGS is emptied when it reaches this many strings, so a long run's memory stays flat while the
-#: frequent words are cached again at once. With a vocabulary that keeps growing, as real text's does,
-#: 1 << 18 strings took 40 MB more at 40,000 abstracts than at 10,000 (kg extract --jobs 1 on the
-#: prose benchmark corpus: 184 -> 243 MB, 1.32x); 1 << 16 caps that (177 -> 220 MB).
-MAX_CACHED_STRINGS = 1 << 16
-
 
 class TokenArrays(NamedTuple):
     """Plain per-token data of one Doc (index i is token i)."""
@@ -80,19 +71,6 @@ def expand_char_span(t: TokenArrays, start_char: int, end_char: int) -> tuple[in
     return start, end
 
 
-def _strings(doc: Doc, hashes: list[int]) -> list[str]:
-    out = list(map(_STRINGS.get, hashes))  # map with a C method: faster than a comprehension
-    if None in out:
-        if len(_STRINGS) >= MAX_CACHED_STRINGS:
-            _STRINGS.clear()
-        strings = doc.vocab.strings
-        for h in hashes:
-            if h not in _STRINGS:
-                _STRINGS[h] = strings[h]
-        out = list(map(_STRINGS.__getitem__, hashes))
-    return out
-
-
 def token_arrays(doc: Doc) -> TokenArrays:
     """The TokenArrays of doc, computed on first use and kept in doc._.kg_tokens.
 
@@ -104,22 +82,41 @@ def token_arrays(doc: Doc) -> TokenArrays:
     if cached is not None and len(cached.words) == n:
         return cached
     columns = doc.to_array(_COLUMNS).T.tolist() if n else [[]] * len(_COLUMNS)
-    arrays = _token_arrays(doc, columns, has_sentences=bool(n) and doc.has_annotation("SENT_START"),
-                           text=doc._.kg_text)
+    text = _text(doc, columns, doc._.kg_text)
+    arrays = _token_arrays(columns, _words(text, columns), text,
+                           has_sentences=bool(n) and doc.has_annotation("SENT_START"))
     doc._.kg_tokens = arrays
     return arrays
 
 
-_COLUMNS = [ORTH, LOWER, IS_PUNCT, SENT_START, IDX, SPACY]
+#: Doc.to_array columns of the token arrays (IS_PUNCT, SENT_START, IDX, LENGTH, SPACY)
+_COLUMNS = [IS_PUNCT, SENT_START, IDX, LENGTH, SPACY]
 
 
-def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words: list[str] | None = None,
-                  text: str | None = None) -> TokenArrays:
-    """TokenArrays from the doc's _COLUMNS as lists (and its words and text, when they are known already)."""
-    orth, lower, punct, starts, idx, space = columns
-    n = len(orth)
-    words = _strings(doc, orth) if words is None else words
-    lowers = _strings(doc, lower)
+def _text(doc: Doc, columns: list[list[int]], known: str | None) -> str:
+    """doc.text: `known` (the text _make_doc made the doc from) when it has the tokens' length, else doc.text."""
+    _, _, idx, length, space = columns
+    if known is not None and len(known) == (idx[-1] + length[-1] + space[-1] if idx else 0):
+        return known
+    return doc.text
+
+
+def _words(text: str, columns: list[list[int]]) -> list[str]:
+    """token.text of each token: its slice of the doc's text.
+
+    Slicing the text (which is in the CPU's caches) costs less than looking the words up by their ORTH hashes,
+    in the StringStore or a cache of it, and the 64-bit hashes were most of what Doc.to_array gave to convert.
+    """
+    _, _, idx, length, _ = columns
+    return list(map(text.__getitem__, map(slice, idx, map(int.__add__, idx, length))))
+
+
+def _token_arrays(columns: list[list[int]], words: list[str], text: str, has_sentences: bool) -> TokenArrays:
+    """TokenArrays from the doc's _COLUMNS as lists, its words and its text."""
+    punct, starts, idx, _, _ = columns
+    n = len(words)
+    # token.lower_: kg's pipelines make a word's LOWER with str.lower (spaCy's lex_attrs.lower)
+    lowers = list(map(str.lower, words))
     is_sent_start = list(map(_ONE.__eq__, starts))  # [s == 1 for s in starts], compared in C
     sent_start = [0] * n
     sent_end = [n] * n
@@ -129,8 +126,6 @@ def _token_arrays(doc: Doc, columns: list[list[int]], has_sentences: bool, words
             s, e = bounds[b], bounds[b + 1]
             sent_start[s:e] = [s] * (e - s)
             sent_end[s:e] = [e] * (e - s)
-    if text is None or len(text) != (idx[-1] + len(words[-1]) + space[-1] if n else 0):
-        text = "".join([w + " " if sp else w for w, sp in zip(words, space)])
     return TokenArrays(words, lowers, punct, is_sent_start, sent_start, sent_end, idx, text)
 
 
@@ -151,8 +146,8 @@ def sentence_starts(words: list[str], is_punct: list[int]) -> list[int]:
     """
     n = len(words)
     starts = [0] if n else []
-    # only the few sentence-final characters are visited, not every token
-    for final in [i for i, word in enumerate(words) if word in PUNCT_CHARS]:
+    # only the few sentence-final characters are visited, not every token (found with C-level map and compress)
+    for final in list(compress(range(n), map(PUNCT_CHARS.__contains__, words))):
         if final < starts[-1]:
             continue  # inside the run of punctuation before the last start found
         i = final + 1
@@ -180,15 +175,16 @@ class SentenceStarts:
             return doc
         ext = doc._  # each `doc._` makes a new Underscore object: one serves the read and the write here
         columns = doc.to_array(_COLUMNS).T.tolist()
-        words = _strings(doc, columns[0])
+        text = _text(doc, columns, ext.kg_text)
+        words = _words(text, columns)
         starts = [_NOT_START] * n
-        for i in sentence_starts(words, columns[2]):
+        for i in sentence_starts(words, columns[0]):
             starts[i] = 1
-        old = columns[3]
-        if any(old):
+        old = columns[1]
+        if any(old[1:]) or old[0] not in (0, 1):  # a new Doc's are 1 on its first token, 0 elsewhere
             starts = [s if s else new for s, new in zip(old, starts)]
         # array.array converts the Python ints faster than numpy.array does
         doc.from_array([SENT_START], numpy.frombuffer(array("Q", starts), dtype=numpy.uint64))
-        columns[3] = starts
-        ext.kg_tokens = _token_arrays(doc, columns, has_sentences=True, words=words, text=ext.kg_text)
+        columns[1] = starts
+        ext.kg_tokens = _token_arrays(columns, words, text, has_sentences=True)
         return doc
