@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from re import _constants as sre, _parser as sre_parse
+try:  # the parser behind re.compile: its own modules since Python 3.11, sre_* before
+    from re import _constants as sre, _parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as sre  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
 
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER
 from spacy.language import Language
@@ -79,8 +83,11 @@ def letters_never_match(regex: re.Pattern) -> bool:
     >>> [letters_never_match(re.compile(p)) for p in (r"^\\$|(?<=[0-9])km$|'s$", r"[.]{2,}|\\d", r"[^.]", r"(?i)\\$|x")]
     [True, True, False, False]
     """
-    parsed = sre_parse.parse(regex.pattern, regex.flags)
-    return not parsed.state.flags & re.IGNORECASE and _needs_a_non_letter(list(parsed))
+    try:
+        parsed = sre_parse.parse(regex.pattern, regex.flags)
+        return not parsed.state.flags & re.IGNORECASE and _needs_a_non_letter(list(parsed))
+    except Exception:  # the parser is internal to Python and may change: then the rule is used as it is
+        return False
 
 
 def _needs_a_non_letter(items: list) -> bool:
@@ -92,11 +99,11 @@ def _needs_a_non_letter(items: list) -> bool:
             needs = _class_without_letters(arg)
         elif op is sre.SUBPATTERN:  # (group, added flags, removed flags, items)
             needs = not arg[1] & re.IGNORECASE and _needs_a_non_letter(arg[3])
-        elif op is sre.ATOMIC_GROUP:
+        elif op is getattr(sre, "ATOMIC_GROUP", None):  # Python >= 3.11
             needs = _needs_a_non_letter(arg)
         elif op is sre.BRANCH:  # (None, alternatives)
             needs = all(_needs_a_non_letter(branch) for branch in arg[1])
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):  # (min, max, items)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):  # (min, max, items)
             needs = arg[0] >= 1 and _needs_a_non_letter(arg[2])
         elif op is sre.ASSERT:  # a lookahead or lookbehind: what it reads must be there too
             needs = _needs_a_non_letter(arg[1])
