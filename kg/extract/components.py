@@ -883,10 +883,7 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
     group_of: dict[str, str] = {}
     for long_key, short_key in abbreviation_links:
         group_of[short_key] = group_of.get(long_key, long_key)
-    idx, words, text = t.idx, t.words, t.text
-    # t.span_text, inline; a one-token name's text is its word (no new string, its hash already known)
-    texts = [words[c.start] if c.end - c.start == 1 else text[idx[c.start]:idx[c.end - 1] + len(words[c.end - 1])]
-             for c in chosen]
+    texts = [t.span_text(c.start, c.end) for c in chosen]
     keys = list(map(_name_key, texts))
     groups: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(map(group_of.get, keys, keys) if group_of else keys):
@@ -975,15 +972,14 @@ def _add_evidence(t: TokenArrays, cands: list[Candidate]) -> None:
     Lexicon candidates get none: their type is the lexicon's (in a group and in a list, see
     choose_mention_rows and _strong_type), and their evidence is never read.
     """
-    text, idx, words, lowers = t.text, t.idx, t.words, t.lowers
+    lowers = t.lowers
     n = len(lowers)
     for cand in cands:
         source = cand.source
         if source == "lexicon":
             continue
         start, end, label, kind, evidence = cand.start, cand.end, cand.label, cand.kind, cand.evidence
-        # t.span_text(start, end), inline; a one-token name's text is its word (its hash already known)
-        name = words[start] if end - start == 1 else text[idx[start]:idx[end - 1] + len(words[end - 1])]
+        name = t.span_text(start, end)
         if source != "shape" and label:
             evidence[label] = evidence.get(label, 0.0) + EVIDENCE_WEIGHT[source]
         # context_type finds a cue only after a word of _CUES_AFTER or before one of _CUE_BEFORE_LAST

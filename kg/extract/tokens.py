@@ -40,7 +40,9 @@ class TokenArrays(NamedTuple):
     text: str  # doc.text
 
     def span_text(self, start: int, end: int) -> str:
-        """doc[start:end].text without building a Span."""
+        """doc[start:end].text without building a Span; a one-token span's text is its word (no new string)."""
+        if end - start == 1:
+            return self.words[start]
         if end <= start:
             return ""
         return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1])]
