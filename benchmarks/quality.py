@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from kg.build import analyze
+from kg.analysis import analyze
 from kg.ingest import read_records
 from kg.io import write_jsonl
 from kg.predictions import to_record

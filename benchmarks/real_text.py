@@ -59,7 +59,7 @@ def cpu_per_abstract(path: Path) -> tuple[int, int, float, float, float]:
     """
     import spacy
 
-    from kg.build import extract_to_file
+    from kg.analysis import extract_to_file
 
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder")
     parser.add_argument("--synthetic", type=Path, help="a synthetic corpus to compare (its first 1,500 abstracts)")
     args = parser.parse_args(argv)
-    from kg.build import extract_to_file
+    from kg.analysis import extract_to_file
 
     with tempfile.TemporaryDirectory() as tmp:
         corpora = {"real": write_jsonl(list(real_abstracts(args.shared)), Path(tmp) / "real.jsonl")}

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from kg import normalize, resolve
-from kg.build import prediction_line
+from kg.analysis import prediction_line
 from kg.extract import build_nlp, extract
 from kg.ingest import read_records
 

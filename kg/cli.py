@@ -38,7 +38,7 @@ def build_cli(args: argparse.Namespace) -> int:
 
 def extract_cli(args: argparse.Namespace) -> int:
     """kg extract: one prediction line per input record, in the scorer's format."""
-    from .build import extract_to_file
+    from .analysis import extract_to_file
 
     count = extract_to_file(args.inputs, args.out, on_bad_record=_warn if args.skip_bad else None,
                             jobs=args.jobs, progress=not args.quiet)

@@ -1,15 +1,18 @@
-"""kg.build at scale: parallel extraction gives the same bytes as serial, streams, and stays quiet off a TTY."""
+"""kg.build and kg.analysis at scale: parallel extraction gives the same bytes as serial, streams, and stays quiet off a TTY."""
 from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from itertools import count
 from pathlib import Path
 
 import pytest
 
-import kg.build
-from kg.build import analyze, build, extract_to_file, resolve_jobs
+import kg.analysis
+from kg.analysis import analyze, extract_to_file, resolve_jobs
+from kg.build import build
 from kg.cli import main
 from kg.progress import Progress, progress_enabled
 from kg.types import Document
@@ -34,8 +37,8 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 3 documents, so that 40 documents make many chunks and several wait in flight."""
-    monkeypatch.setattr(kg.build, "CHUNK_SIZE", 3)
-    monkeypatch.setattr(kg.build, "CHUNKS_PER_WORKER", 2)
+    monkeypatch.setattr(kg.analysis, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(kg.analysis, "CHUNKS_PER_WORKER", 2)
 
 
 def test_build_extract_jobs_two_writes_the_same_bytes_as_one(corpus, tmp_path, small_chunks):
@@ -67,8 +70,8 @@ def test_build_deletes_the_query_store_of_the_export_it_replaces(corpus, tmp_pat
 def test_build_analyze_in_workers_reads_a_bounded_window_ahead(monkeypatch):
     """Streaming: with 2 workers, 2 chunks each in flight and chunks of 3, the first result comes
     back after at most 2 * 2 * 3 + 3 documents were read, not after the whole input."""
-    monkeypatch.setattr(kg.build, "CHUNK_SIZE", 3)
-    monkeypatch.setattr(kg.build, "CHUNKS_PER_WORKER", 2)
+    monkeypatch.setattr(kg.analysis, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(kg.analysis, "CHUNKS_PER_WORKER", 2)
     read = count()
     consumed = 0
 
@@ -83,6 +86,12 @@ def test_build_analyze_in_workers_reads_a_bounded_window_ahead(monkeypatch):
     results.close()  # stops the workers
     assert first.document.id == "d0"
     assert consumed <= 2 * 2 * 3 + 3
+
+
+def test_build_workers_do_not_import_networkx():
+    """A worker imports kg.analysis and the extractor only: NetworkX (~0.1 s) stays out of its start-up."""
+    code = "import sys, kg.analysis, kg.extract; print('networkx' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
 def test_build_analyze_rejects_a_pipeline_with_workers():

@@ -211,7 +211,7 @@ def test_cli_ctrl_c_prints_one_line_exits_130_and_keeps_earlier_output(capsys, t
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import kg.build, kg.io, kg.view
+    import kg.analysis, kg.build, kg.io, kg.view
 
     marker, point, argv = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
@@ -235,12 +235,12 @@ CHILD = textwrap.dedent("""
                 wait_to_be_killed()
         kg.view.write_html = slow_html
     elif point == "predictions":
-        record_line = kg.build.record_line
+        record_line = kg.analysis.record_line
         def slow_record_line(result):
             if result.document.id == "p2":
                 wait_to_be_killed()
             return record_line(result)
-        kg.build.record_line = slow_record_line
+        kg.analysis.record_line = slow_record_line
 
     from kg.cli import main
     sys.exit(main(argv))

@@ -56,7 +56,7 @@ SUFFIXES_ADDED: tuple[str, ...] = (
 
 
 #: Chunks of text between spaces whose tokens the tokenizer caches (spaCy's default: 10,000). kg extract
-#: fills the cache with the words of its first documents (build.WARM_DOCS: 1,024 abstracts hold ~19,000
+#: fills the cache with the words of its first documents (analysis.WARM_DOCS: 1,024 abstracts hold ~19,000
 #: distinct chunks), since spaCy caches nothing inside a memory zone.
 MAX_CACHED_CHUNKS = 1 << 15
 
