@@ -69,6 +69,10 @@ _NOT_MODEL_SIZES = re.compile(r"\s*(?:tokens?|words?|examples?|samples?|instance
                               r"hours?|pairs?|sentences?|characters?|bytes?|dollars?|FLOPs?)\b", re.IGNORECASE)
 #: Spaces and a closing parenthesis, matched where a size list ends.
 _CLOSING = re.compile(r"\s*\)")
+#: What a size list cannot have before it (it would be in another sentence or clause), and what it can
+#: have when it follows a name at once.
+_SENTENCE_PUNCTUATION = re.compile(r"[.;:!?]")
+_OPENING = re.compile(r"[\s(\-]*")
 #: Longest gap between a model name and the size list it governs.
 MAX_SIZE_GAP = 40
 _DIGIT = re.compile(r"\d")  # what SIZE_LIST's \d matches (Unicode digits)
@@ -532,17 +536,25 @@ def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[li
     window_end = max(min(sentence_end, stop), mention.end)
     # A size list starts with a digit, within MAX_SIZE_GAP characters: most names have none after
     # them, and this look is cheaper than copying the window and searching it for a list.
-    if not _DIGIT.search(text, begin, min(window_end, begin + MAX_SIZE_GAP + 1)):
+    first_digit = _DIGIT.search(text, begin, min(window_end, begin + MAX_SIZE_GAP + 1))
+    if not first_digit:
         return None
     window = text[begin:window_end]
-    match = SIZE_LIST.search(window)
-    if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
+    # The first list that starts within MAX_SIZE_GAP characters, as SIZE_LIST.search(window) finds it: a list
+    # starts at a digit, so it is matched at each of those digits in turn, and the rest of the window (often
+    # the rest of the sentence) is not scanned.
+    match = None
+    for digit in _DIGIT.finditer(window, first_digit.start() - begin, MAX_SIZE_GAP + 1):
+        match = SIZE_LIST.match(window, digit.start())
+        if match:
+            break
+    if not match or match.end() + begin < mention.end:
         return None
     gap = window[:match.start()]
     after = begin + match.end()  # where the list ends in text (matched in place: no copy of the rest)
-    if _NOT_MODEL_SIZES.match(text, after) or re.search(r"[.;:!?]", gap):
+    if _NOT_MODEL_SIZES.match(text, after) or _SENTENCE_PUNCTUATION.search(gap):
         return None
-    direct = re.fullmatch(r"[\s(\-]*", gap) is not None
+    direct = _OPENING.fullmatch(gap) is not None
     if not direct and not SIZE_CUES.search(gap):
         return None
     sizes = expand_size_range(match.group(0))
