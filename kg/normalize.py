@@ -15,6 +15,8 @@ _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
 # 10,000 abstracts).
 # 16,384 entries each keep memory bounded (a few MB) on runs of 100,000 abstracts.
 _SIZE_SUFFIX = re.compile(r"^(.*?[A-Za-z].*?)[\s\-_]?(\d+(?:\.\d+)?[BMKT])$", re.IGNORECASE)
+#: What _SIZE_SUFFIX needs at the end of a name: a digit and a unit.
+_SIZE_END = re.compile(r"\d[BMKT]$", re.IGNORECASE)
 _DETERMINERS = ("the ", "a ", "an ", "our ", "their ", "its ", "this ", "these ", "those ")
 
 
@@ -53,6 +55,10 @@ def name_key(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9.]+")
+_DOTS = re.compile(r"\.{2,}")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def slugify(name: str) -> str:
     """A readable, IRI-safe slug: lower case ASCII letters, digits, dots and hyphens.
@@ -66,8 +72,8 @@ def slugify(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", name)
     ascii_text = text.encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9.]+", "-", ascii_text).strip("-.")
-    slug = re.sub(r"\.{2,}", ".", slug)
+    slug = _NOT_SLUG.sub("-", ascii_text).strip("-.")
+    slug = _DOTS.sub(".", slug)
     if slug and len(ascii_text.strip()) >= len(name.strip()) * 0.6:
         return slug[:120]
     # Mostly non-ASCII: spell the code points so that different names get different slugs.
@@ -144,7 +150,10 @@ def split_size_suffix(name: str) -> tuple[str, str] | None:
     >>> split_size_suffix("LLaMA 7B-65B") is None  # a range, see split_size_range
     True
     """
-    match = _SIZE_SUFFIX.match(name.strip())
+    text = name.strip()
+    if not _SIZE_END.match(text, len(text) - 2):
+        return None  # most names: no size at the end, found without the backtracking match below
+    match = _SIZE_SUFFIX.match(text)
     if not match or not match.group(1).strip(" -_"):
         return None
     family = match.group(1).strip(" -_")
@@ -157,6 +166,8 @@ _SIZE_TOKEN = r"\d+(?:\.\d+)?\s?[KMBT]?"
 _SIZE_SEP = r"\s*(?:,\s*and|,\s*or|,|/|-|\u2013|to|and|or)\s*"
 #: Two or more sizes joined by list or range words: "7B to 65B", "7B/13B/70B", "780M, 1.3B, and 2.7B".
 SIZE_LIST = re.compile(rf"(?<![\w.]){_SIZE_TOKEN}(?:{_SIZE_SEP}{_SIZE_TOKEN})+(?!\w|\.\d)", re.IGNORECASE)
+#: What a SIZE_LIST needs: two numbers, with something between them (its separator).
+_TWO_NUMBERS = re.compile(r"\d\D+\d")
 _ENDS_WITH_SIZE = re.compile(r"(?:^|[\s\-_])\d+(?:\.\d+)?[KMBT]$", re.IGNORECASE)
 _SIZE_RANGE_NAME = re.compile(rf"^(.*?[A-Za-z].*?)[\s\-_]*\(?\s*({SIZE_LIST.pattern})\s*\)?$", re.IGNORECASE)
 
@@ -173,6 +184,8 @@ def split_size_range(name: str) -> tuple[str, list[str]] | None:
     >>> split_size_range("LLaMA2-70B") is None  # a version, then one size
     True
     """
+    if not _TWO_NUMBERS.search(name):
+        return None  # most names: not two numbers, found without the backtracking match below
     match = _SIZE_RANGE_NAME.match(name.strip())
     if not match:
         return None
@@ -192,6 +205,9 @@ GENERIC_HEADS = (
 
 
 _GENERIC_HEAD = re.compile(r"^(.+?)(?:[\s\-]+based|\s+(?:" + "|".join(GENERIC_HEADS) + r"))$", re.IGNORECASE)
+#: The endings that _GENERIC_HEAD needs, and the length of the longest.
+_GENERIC_HEAD_END = re.compile(r"(?:based|" + "|".join(GENERIC_HEADS) + r")$", re.IGNORECASE)
+_LONGEST_HEAD = max(map(len, ("based", *GENERIC_HEADS)))
 
 
 def strip_generic_head(name: str) -> str:
@@ -215,6 +231,9 @@ def strip_generic_head(name: str) -> str:
     'Fully BInarized Large Language Model'
     """
     text = name.strip()
+    # Most names end with no head noun: their last 12 characters (the longest ending) tell it at once.
+    if not _GENERIC_HEAD_END.search(text, len(text) - _LONGEST_HEAD):
+        return text
     match = _GENERIC_HEAD.match(text)
     if not match:
         return text

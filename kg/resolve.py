@@ -65,12 +65,19 @@ VARIANT_WORDS = frozenset({
 SIZE_CUES = re.compile(r"\b(?:sizes?|scales?|scaling|scaled|dimensions?|variants?|versions?|up to|from)\b",
                        re.IGNORECASE)
 #: Sizes followed by these count something else: "1.2T tokens", "7B and 13B examples".
-_NOT_MODEL_SIZES = re.compile(r"^\s*(?:tokens?|words?|examples?|samples?|instances?|images?|documents?|steps?|"
+_NOT_MODEL_SIZES = re.compile(r"\s*(?:tokens?|words?|examples?|samples?|instances?|images?|documents?|steps?|"
                               r"hours?|pairs?|sentences?|characters?|bytes?|dollars?|FLOPs?)\b", re.IGNORECASE)
+#: Spaces and a closing parenthesis, matched where a size list ends.
+_CLOSING = re.compile(r"\s*\)")
+#: What a size list cannot have before it (it would be in another sentence or clause), and what it can
+#: have when it follows a name at once.
+_SENTENCE_PUNCTUATION = re.compile(r"[.;:!?]")
+_OPENING = re.compile(r"[\s(\-]*")
 #: Longest gap between a model name and the size list it governs.
 MAX_SIZE_GAP = 40
 _DIGIT = re.compile(r"\d")  # what SIZE_LIST's \d matches (Unicode digits)
-_AKA = re.compile(r"^\s*[(,]?\s*(?:aka|a\.k\.a\.?|also known as|also called|formerly)\s*$", re.IGNORECASE)
+#: The text between two names that says they are one ("Tele-FLM (aka FLM-2)"), matched in place with fullmatch.
+_AKA_GAP = re.compile(r"\s*[(,]?\s*(?:aka|a\.k\.a\.?|also known as|also called|formerly)\s*", re.IGNORECASE)
 _COORDINATION = re.compile(r"^\s*(?:,\s*and|,\s*or|,|and|or|&)\s*$")
 _TRAILING_PUNCTUATION = " \t\n.,;:!?\"'"
 
@@ -266,7 +273,9 @@ def resolve_document(extraction: DocExtraction, *, merge_log: bool = True) -> Do
             if surfaces.join(abbreviation.short, abbreviation.long, ABBREVIATION):
                 long_forms.add(long)
                 short_forms.add(short)
-    _join_also_known_as(doc.text, named, surfaces)
+    # The named mentions in text order, for the joins and size lists that read the text between them.
+    ordered = sorted(named, key=_text_position)
+    _join_also_known_as(doc.text, ordered, surfaces)
     _join_short_forms(named, mention_keys, surfaces)
 
     members: dict[str, list[_Named]] = defaultdict(list)
@@ -308,7 +317,7 @@ def resolve_document(extraction: DocExtraction, *, merge_log: bool = True) -> Do
                           else surfaces.reason.get(key, SPELLING))
                 merges.append(MergeRecord(text, new_id, reason, doc.id))
 
-    for entity, where in _expand_size_ranges(doc.text, named, entities, by_key):
+    for entity, where in _expand_size_ranges(doc.text, ordered, entities, by_key):
         entities[entity.id] = entity
         by_key[name_key(entity.name)] = entity.id
         if merge_log:
@@ -357,19 +366,21 @@ def _document_relations(extraction: DocExtraction, entities: dict[str, Entity], 
     return tuple(relations)
 
 
-#: Words whose absence from a text (case folded) means that no `_AKA` gap can be in it.
-_AKA_WORDS = ("aka", "a.k.a", "also known as", "also called", "formerly")
+def _text_position(pair: _Named) -> tuple[int, int]:
+    """Sort key of a named mention: where it is in the text."""
+    mention = pair[0]
+    return mention.start, mention.end
 
 
-def _join_also_known_as(text: str, named: list[_Named], surfaces: _Surfaces) -> None:
-    """"Tele-FLM (aka FLM-2)", "X, also known as Y": the two names are one entity."""
-    # Most texts name none of the cue words: one scan of the text saves a match per gap.
-    folded = text.casefold()
-    if not any(word in folded for word in _AKA_WORDS):
-        return
-    ordered = sorted(named, key=lambda pair: (pair[0].start, pair[0].end))
+def _join_also_known_as(text: str, ordered: list[_Named], surfaces: _Surfaces) -> None:
+    """"Tele-FLM (aka FLM-2)", "X, also known as Y": the two names are one entity.
+
+    `ordered` are the named mentions in text order.
+    """
+    # Each gap is matched in place (no copy) and only when it can hold a cue word (3 characters or more):
+    # cheaper than looking for the cue words in the whole (case folded) text first.
     for (first, first_surface), (second, second_surface) in zip(ordered, ordered[1:]):
-        if first.end <= second.start and _AKA.match(text[first.end:second.start]):
+        if first.end + 3 <= second.start and _AKA_GAP.fullmatch(text, first.end, second.start):
             surfaces.join(first_surface.text, second_surface.text, ALSO_KNOWN_AS)
 
 
@@ -469,7 +480,7 @@ def _merge_into(old: Entity | None, new: Entity) -> Entity:
                    introduced=old.introduced or new.introduced)
 
 
-def _expand_size_ranges(text: str, named: list[_Named], entities: dict[str, Entity],
+def _expand_size_ranges(text: str, ordered: list[_Named], entities: dict[str, Entity],
                         by_key: dict[str, str]) -> list[tuple[Entity, str]]:
     """Size variants that a range or list of sizes names after a model name.
 
@@ -477,14 +488,14 @@ def _expand_size_ranges(text: str, named: list[_Named], entities: dict[str, Enti
     "(LLaMA, Alpaca and Vicuna) in different sizes (7B, 13B, 30B, 65B)" name variants of each
     family. The sizes must follow the name within MAX_SIZE_GAP characters of the same sentence,
     either at once or after a cue word (SIZE_CUES), and must not count tokens or examples.
-    Returns each new variant with the text that names it.
+    `ordered` are the named mentions in text order. Returns each new variant with the text that names it.
     """
-    ordered = sorted((pair for pair in named if pair[0].label == "Model"), key=lambda pair: (pair[0].start, pair[0].end))
-    if not ordered:
+    models = [pair for pair in ordered if pair[0].label == "Model"]
+    if not models:
         return []
-    starts = sorted({mention.start for mention, _ in named})
+    starts = [mention.start for mention, _ in ordered]  # ascending (repeats do not change a bisect's value)
     new: dict[str, tuple[Entity, str]] = {}
-    for index, (mention, surface) in enumerate(ordered):
+    for index, (mention, surface) in enumerate(models):
         if surface.range_family:
             families, sizes, where = [surface.range_family], surface.range_sizes, surface.text
         else:
@@ -499,7 +510,7 @@ def _expand_size_ranges(text: str, named: list[_Named], entities: dict[str, Enti
             if found is None or (own and not found[2]):
                 continue
             sizes, end, direct = found
-            listed = [] if direct else _coordinated(text, ordered[:index], mention)
+            listed = [] if direct else _coordinated(text, models[:index], mention)
             families = [own[0]] if own else [surface.text] + [listed_surface.text for _, listed_surface in listed]
             where = _balanced(text, min([mention.start] + [m.start for m, _ in listed]), end)
         for family in families:
@@ -525,24 +536,32 @@ def _sizes_after(text: str, mention: Mention, begin: int, stop: int) -> tuple[li
     window_end = max(min(sentence_end, stop), mention.end)
     # A size list starts with a digit, within MAX_SIZE_GAP characters: most names have none after
     # them, and this look is cheaper than copying the window and searching it for a list.
-    if not _DIGIT.search(text, begin, min(window_end, begin + MAX_SIZE_GAP + 1)):
+    first_digit = _DIGIT.search(text, begin, min(window_end, begin + MAX_SIZE_GAP + 1))
+    if not first_digit:
         return None
     window = text[begin:window_end]
-    match = SIZE_LIST.search(window)
-    if not match or match.start() > MAX_SIZE_GAP or match.end() + begin < mention.end:
+    # The first list that starts within MAX_SIZE_GAP characters, as SIZE_LIST.search(window) finds it: a list
+    # starts at a digit, so it is matched at each of those digits in turn, and the rest of the window (often
+    # the rest of the sentence) is not scanned.
+    match = None
+    for digit in _DIGIT.finditer(window, first_digit.start() - begin, MAX_SIZE_GAP + 1):
+        match = SIZE_LIST.match(window, digit.start())
+        if match:
+            break
+    if not match or match.end() + begin < mention.end:
         return None
     gap = window[:match.start()]
-    after = text[begin + match.end():]
-    if _NOT_MODEL_SIZES.match(after) or re.search(r"[.;:!?]", gap):
+    after = begin + match.end()  # where the list ends in text (matched in place: no copy of the rest)
+    if _NOT_MODEL_SIZES.match(text, after) or _SENTENCE_PUNCTUATION.search(gap):
         return None
-    direct = re.fullmatch(r"[\s(\-]*", gap) is not None
+    direct = _OPENING.fullmatch(gap) is not None
     if not direct and not SIZE_CUES.search(gap):
         return None
     sizes = expand_size_range(match.group(0))
     if len(sizes) < 2:
         return None
-    closing = re.match(r"\s*\)", after)
-    return sizes, begin + match.end() + (closing.end() if closing else 0), direct
+    closing = _CLOSING.match(text, after)
+    return sizes, closing.end() if closing else after, direct
 
 
 def _balanced(text: str, start: int, end: int) -> str:

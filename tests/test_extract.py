@@ -294,6 +294,27 @@ def test_extract_sentence_starts_match_spacys_sentencizer():
         assert token_arrays(kg_doc) == token_arrays(spacy_doc)
 
 
+def test_extract_sentence_starts_keep_starts_set_before_like_spacys_sentencizer():
+    """Sentence starts set before kg_sentences runs are kept, as spaCy's sentencizer keeps them."""
+    import spacy
+    from spacy.pipeline import Sentencizer
+
+    from kg.extract.tokens import SentenceStarts, token_arrays
+
+    nlp = spacy.blank("en")
+    text = "We train a model. It works well on the data (see below). Done"
+    for presets in ({3: True}, {5: False, 6: False}, {0: False, 2: True, 9: False}):
+        docs = []
+        for component in (Sentencizer(), SentenceStarts()):
+            doc = nlp.make_doc(text)
+            for i, value in presets.items():
+                doc[i].is_sent_start = value
+            docs.append(component(doc))
+        spacy_doc, kg_doc = docs
+        assert [t.is_sent_start for t in kg_doc] == [t.is_sent_start for t in spacy_doc], presets
+        assert token_arrays(kg_doc) == token_arrays(spacy_doc), presets
+
+
 def test_expand_char_span_matches_spacys_char_span():
     """expand_char_span gives the tokens of doc.char_span(..., alignment_mode="expand"), whitespace tokens included."""
     import spacy

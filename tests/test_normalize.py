@@ -68,3 +68,25 @@ def test_normalize_split_size_range_bad(name):
 ])
 def test_normalize_strip_generic_head(name, expected):
     assert strip_generic_head(name) == expected
+
+
+def test_size_and_head_shortcuts_keep_the_answers_of_the_full_patterns():
+    """split_size_suffix, split_size_range and strip_generic_head skip their backtracking patterns for names
+    that cannot match; the answers stay those of the patterns, also for characters that only match them
+    case-insensitively (the Kelvin sign, the long s) and for digits of other scripts."""
+    assert split_size_suffix("LLaMA-7\u212a") == ("LLaMA", "7\u212a")
+    assert split_size_suffix("LLaMA \u0667B") == ("LLaMA", "\u0667B")
+    assert split_size_suffix(" Foo 7b ") == ("Foo", "7B")
+    assert split_size_suffix("Foo 7B\n") == ("Foo", "7B")
+    assert split_size_suffix("Foo 7B\u201365B") == ("Foo 7B\u2013", "65B")
+    assert split_size_suffix("Foo 7 B") is None and split_size_suffix("7B") is None and split_size_suffix("") is None
+    assert split_size_range("LLaMA 7\u212a-13\u212a") == ("LLaMA", ["7\u212a", "13\u212a"])
+    assert split_size_range("LLaMA \u0667B/\u0661\u0663B") == ("LLaMA", ["\u0667B", "\u0661\u0663B"])
+    assert split_size_range("Foo (7B, 13B)") == ("Foo", ["7B", "13B"])
+    assert split_size_range("Foo-7B") is None and split_size_range("a1b2") is None and split_size_range(" ") is None
+    assert strip_generic_head("MuSE data\u017fet") == "MuSE"
+    assert strip_generic_head("Foo-ba\u017fed") == "Foo"
+    assert strip_generic_head("Ab \u00a0model") == "Ab"
+    assert strip_generic_head("CHECKPOINTS") == "CHECKPOINTS"
+    assert strip_generic_head("Foo mode\u212a") == "Foo mode\u212a"
+    assert strip_generic_head(" ") == ""

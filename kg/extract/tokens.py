@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy
 
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -83,51 +83,56 @@ def token_arrays(doc: Doc) -> TokenArrays:
     n = len(doc)
     if cached is not None and len(cached.words) == n:
         return cached
-    columns = doc.to_array(_COLUMNS).T.tolist() if n else [[]] * len(_COLUMNS)
-    text = _text(doc, columns, doc._.kg_text)
-    arrays = _token_arrays(columns, _words(text, columns), text,
+    punct, starts, idx, length = doc.to_array(_COLUMNS).T.tolist() if n else [[]] * len(_COLUMNS)
+    text = _text(doc, idx, length, doc._.kg_text)
+    first_tokens = list(compress(range(n), map(_ONE.__eq__, starts)))
+    arrays = _token_arrays(punct, idx, _words(text, idx, length), text, first_tokens,
                            has_sentences=bool(n) and doc.has_annotation("SENT_START"))
     doc._.kg_tokens = arrays
     return arrays
 
 
-#: Doc.to_array columns of the token arrays (IS_PUNCT, SENT_START, IDX, LENGTH, SPACY)
-_COLUMNS = [IS_PUNCT, SENT_START, IDX, LENGTH, SPACY]
+#: Doc.to_array columns of the token arrays (IS_PUNCT, SENT_START, IDX, LENGTH)
+_COLUMNS = [IS_PUNCT, SENT_START, IDX, LENGTH]
 
 
-def _text(doc: Doc, columns: list[list[int]], known: str | None) -> str:
+def _text(doc: Doc, idx: list[int], length: list[int], known: str | None) -> str:
     """doc.text: `known` (the text _make_doc made the doc from) when it has the tokens' length, else doc.text."""
-    _, _, idx, length, space = columns
-    if known is not None and len(known) == (idx[-1] + length[-1] + space[-1] if idx else 0):
+    # the last token's trailing space read from the token itself: a SPACY column cost more than this one Token
+    if known is not None and len(known) == (idx[-1] + length[-1] + len(doc[-1].whitespace_) if idx else 0):
         return known
     return doc.text
 
 
-def _words(text: str, columns: list[list[int]]) -> list[str]:
+def _words(text: str, idx: list[int], length: list[int]) -> list[str]:
     """token.text of each token: its slice of the doc's text.
 
     Slicing the text (which is in the CPU's caches) costs less than looking the words up by their ORTH hashes,
     in the StringStore or a cache of it, and the 64-bit hashes were most of what Doc.to_array gave to convert.
+    A list comprehension slices at half the cost of map(text.__getitem__, map(slice, ...)).
     """
-    _, _, idx, length, _ = columns
-    return list(map(text.__getitem__, map(slice, idx, map(int.__add__, idx, length))))
+    return [text[i:i + n] for i, n in zip(idx, length)]
 
 
-def _token_arrays(columns: list[list[int]], words: list[str], text: str, has_sentences: bool) -> TokenArrays:
-    """TokenArrays from the doc's _COLUMNS as lists, its words and its text."""
-    punct, starts, idx, _, _ = columns
+def _token_arrays(punct: list[int], idx: list[int], words: list[str], text: str, first_tokens: list[int],
+                  has_sentences: bool) -> TokenArrays:
+    """TokenArrays from the doc's IS_PUNCT and IDX columns as lists, its words, its text and the ascending
+    indices of the tokens whose SENT_START is 1."""
     n = len(words)
     # token.lower_: kg's pipelines make a word's LOWER with str.lower (spaCy's lex_attrs.lower)
     lowers = list(map(str.lower, words))
-    is_sent_start = list(map(_ONE.__eq__, starts))  # [s == 1 for s in starts], compared in C
-    sent_start = [0] * n
-    sent_end = [n] * n
+    is_sent_start = [False] * n
+    for i in first_tokens:
+        is_sent_start[i] = True
     if has_sentences:
-        bounds = [0, *compress(range(1, n), is_sent_start[1:]), n]
-        for b in range(len(bounds) - 1):
-            s, e = bounds[b], bounds[b + 1]
-            sent_start[s:e] = [s] * (e - s)
-            sent_end[s:e] = [e] * (e - s)
+        bounds = [0, *(i for i in first_tokens if i), n]
+        sent_start: list[int] = []
+        sent_end: list[int] = []
+        for s, e in zip(bounds, bounds[1:]):
+            sent_start += [s] * (e - s)
+            sent_end += [e] * (e - s)
+    else:
+        sent_start, sent_end = [0] * n, [n] * n
     return TokenArrays(words, lowers, punct, is_sent_start, sent_start, sent_end, idx, text)
 
 
@@ -176,17 +181,21 @@ class SentenceStarts:
         if not n:
             return doc
         ext = doc._  # each `doc._` makes a new Underscore object: one serves the read and the write here
-        columns = doc.to_array(_COLUMNS).T.tolist()
-        text = _text(doc, columns, ext.kg_text)
-        words = _words(text, columns)
-        starts = [_NOT_START] * n
-        for i in sentence_starts(words, columns[0]):
-            starts[i] = 1
-        old = columns[1]
+        punct, old, idx, length = doc.to_array(_COLUMNS).T.tolist()
+        text = _text(doc, idx, length, ext.kg_text)
+        words = _words(text, idx, length)
+        first_tokens = sentence_starts(words, punct)
         if any(old[1:]) or old[0] not in (0, 1):  # a new Doc's are 1 on its first token, 0 elsewhere
+            starts = [_NOT_START] * n
+            for i in first_tokens:
+                starts[i] = 1
             starts = [s if s else new for s, new in zip(old, starts)]
-        # array.array converts the Python ints faster than numpy.array does
-        doc.from_array([SENT_START], numpy.frombuffer(array("Q", starts), dtype=numpy.uint64))
-        columns[1] = starts
-        ext.kg_tokens = _token_arrays(columns, words, text, has_sentences=True)
+            first_tokens = list(compress(range(n), map(_ONE.__eq__, starts)))
+            # array.array converts the Python ints faster than numpy.array does
+            values = numpy.frombuffer(array("Q", starts), dtype=numpy.uint64)
+        else:
+            values = numpy.full(n, _NOT_START, dtype=numpy.uint64)
+            values[first_tokens] = 1
+        doc.from_array([SENT_START], values)
+        ext.kg_tokens = _token_arrays(punct, idx, words, text, first_tokens, has_sentences=True)
         return doc
