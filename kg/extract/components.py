@@ -916,9 +916,13 @@ def _choose_mention_rows(t: TokenArrays, lexicon: list[tuple[int, int, str, str]
         group_of[short_key] = group_of.get(long_key, long_key)
     texts = [t.span_text(c.start, c.end) for c in chosen]
     keys = list(map(_name_key, texts))
-    groups: dict[str, list[int]] = defaultdict(list)
+    groups: dict[str, list[int]] = {}  # (a plain dict: most keys are new, and defaultdict's misses cost more)
     for i, key in enumerate(map(group_of.get, keys, keys) if group_of else keys):
-        groups[key].append(i)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [i]
+        else:
+            members.append(i)
     introduced = _intro_flags(t, chosen, title, keys)
 
     chosen_mentions: list[ChosenMention] = []

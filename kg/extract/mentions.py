@@ -51,13 +51,14 @@ def doc_to_extraction(doc: Doc, document: Document) -> DocExtraction:
         by_tokens = {(ent.start, ent.end): span_to_mention(ent, document.id, *meta.get((ent.start, ent.end), ()),
                                                            tokens=t) for ent in doc.ents}
         mentions = tuple({(m.start, m.end): m for m in by_tokens.values()}.values())
+    # RelationMention(head, type, tail, cue, confidence) and DocExtraction(document, mentions, relations,
+    # abbreviations) with their fields in order: keyword arguments cost more in a frozen dataclass's __init__
     relations = tuple(
-        RelationMention(head=by_tokens.get((head.start, head.end)) or span_to_mention(head, document.id, tokens=t),
-                        type=relation, tail=by_tokens.get((tail.start, tail.end))
-                        or span_to_mention(tail, document.id, tokens=t), cue=cue, confidence=confidence)
+        RelationMention(by_tokens.get((head.start, head.end)) or span_to_mention(head, document.id, tokens=t),
+                        relation, by_tokens.get((tail.start, tail.end)) or span_to_mention(tail, document.id, tokens=t),
+                        cue, confidence)
         for head, relation, tail, cue, confidence in data.get(_RELATIONS_KEY, ()))
-    return DocExtraction(document=document, mentions=mentions, relations=relations,
-                         abbreviations=tuple(data.get(_ABBREVIATIONS_KEY, ())))
+    return DocExtraction(document, mentions, relations, tuple(data.get(_ABBREVIATIONS_KEY, ())))
 
 
 def span_to_mention(span, doc_id: str, source: str | None = None, introduced: bool = False, *,
