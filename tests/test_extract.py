@@ -238,6 +238,8 @@ def test_extract_mention_rows_match_the_ents(nlp):
 def test_extract_extension_keys_are_where_doc_underscore_keeps_values(nlp):
     """The components read and write their doc._ extensions in doc.user_data (extension_key): the values must be
     the ones doc._ reads and writes, for every extension kg reads that way."""
+    from spacy.tokens import Doc
+
     from kg.extract.components import doc_token_arrays, extension_key
     from kg.extract.mentions import _make_doc
 
@@ -246,6 +248,9 @@ def test_extract_extension_keys_are_where_doc_underscore_keeps_values(nlp):
     names = ["kg_lexicon", "kg_shapes", "kg_abbreviations", "kg_tokens", "kg_title", "kg_text", "kg_mentions",
              "kg_mention_meta", "kg_relations"]
     for name in names:
+        # a plain value with an immutable default: doc._ reads and writes just the user_data entry
+        default, method, getter, setter = Doc.get_extension(name)
+        assert default in (None, ()) and method is getter is setter is None
         assert doc.user_data[extension_key(name)] is getattr(doc._, name)
     assert doc._.kg_mentions and doc._.kg_abbreviations and doc._.kg_lexicon and doc._.kg_shapes
     fresh = nlp.make_doc("GPT-4")
