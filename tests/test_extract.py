@@ -235,6 +235,34 @@ def test_extract_mention_rows_match_the_ents(nlp):
     assert {(m.start, m.end): (m.source, m.introduced) for m in rows} == doc._.kg_mention_meta
 
 
+def test_extract_extension_keys_are_where_doc_underscore_keeps_values(nlp):
+    """The components read and write their doc._ extensions in doc.user_data (extension_key): the values must be
+    the ones doc._ reads and writes, for every extension kg reads that way."""
+    from spacy.tokens import Doc
+
+    from kg.extract.components import doc_token_arrays, extension_key
+    from kg.extract.mentions import _make_doc
+
+    text = "We present Foo-7B (F7B), a new model. It beats GPT-4 on MMLU."
+    doc = nlp(_make_doc(nlp, Document(id="d", text=text, title="Foo-7B: a model")))
+    names = ["kg_lexicon", "kg_shapes", "kg_abbreviations", "kg_tokens", "kg_title", "kg_text", "kg_mentions",
+             "kg_mention_meta", "kg_relations"]
+    for name in names:
+        # a plain value with an immutable default: doc._ reads and writes just the user_data entry
+        default, method, getter, setter = Doc.get_extension(name)
+        assert default in (None, ()) and method is getter is setter is None
+        assert doc.user_data[extension_key(name)] is getattr(doc._, name)
+    assert doc._.kg_mentions and doc._.kg_abbreviations and doc._.kg_lexicon and doc._.kg_shapes
+    fresh = nlp.make_doc("GPT-4")
+    for name in names:
+        value = object()
+        doc.user_data[extension_key(name)] = value
+        assert getattr(doc._, name) is value
+        setattr(fresh._, name, value)
+        assert fresh.user_data[extension_key(name)] is value
+    assert doc_token_arrays(nlp.make_doc("A b")).words == ["A", "b"]
+
+
 def test_extract_entity_columns_match_set_ents(nlp):
     """kg_mentions writes doc.ents as token columns: the same columns as doc.set_ents with Spans."""
     from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE

@@ -8,10 +8,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import Abbreviation
+from .components import doc_token_arrays, extension_key
 from .tokens import TokenArrays, expand_char_span, token_arrays
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=())
+_ABBREVIATIONS_KEY = extension_key("kg_abbreviations")  # where doc.user_data holds doc._.kg_abbreviations
 
 
 @lru_cache(maxsize=1 << 14)  # asked of the word before each "(" and inside "( )": the same words recur
@@ -149,11 +151,11 @@ class AbbreviationDetector:
         self.max_words = max_words
 
     def __call__(self, doc: Doc) -> Doc:
-        t = token_arrays(doc)
+        t = doc_token_arrays(doc)
         if "(" not in t.text:
             return doc  # no definition (doc._.kg_abbreviations keeps its default, no definitions)
         # the fields of Span.text, Span.start_char and Span.end_char, read from the token arrays
-        doc._.kg_abbreviations = tuple(
+        doc.user_data[_ABBREVIATIONS_KEY] = tuple(  # doc._.kg_abbreviations, without an Underscore object
             Abbreviation(short=t.words[short], long=t.span_text(long_start, long_end),
                          start=t.idx[long_start] if long_start < len(t.idx) else len(t.text), end=t.end_char(short + 1))
             for long_start, long_end, short in abbreviation_offsets(t, max_words=self.max_words))

@@ -50,6 +50,35 @@ if not Doc.has_extension("kg_title"):
     Doc.set_extension("kg_title", default=None)
 
 
+def extension_key(name: str) -> tuple[str, str, None, None]:
+    """The key of doc.user_data where spaCy keeps doc._.<name> (Underscore._get_key for a Doc).
+
+    kg's components read and write their own extensions there: each `doc._` builds an Underscore object,
+    and its __getattr__ and __setattr__ run in Python (about 1 µs a use, ~20 uses per doc). The extensions
+    read this way have immutable defaults (None or ()) and no getter or setter, so `doc._` would do just
+    this dict read or write.
+
+    >>> extension_key("kg_lexicon")
+    ('._.', 'kg_lexicon', None, None)
+    """
+    return ("._.", name, None, None)
+
+
+_LEXICON_KEY = extension_key("kg_lexicon")
+_SHAPES_KEY = extension_key("kg_shapes")
+_ABBREVIATIONS_KEY = extension_key("kg_abbreviations")
+_TOKENS_KEY = extension_key("kg_tokens")
+_TITLE_KEY = extension_key("kg_title")
+_MENTIONS_KEY = extension_key("kg_mentions")
+_MENTION_META_KEY = extension_key("kg_mention_meta")
+
+
+def doc_token_arrays(doc: Doc) -> TokenArrays:
+    """token_arrays(doc), its kept arrays read from doc.user_data (see extension_key)."""
+    t = doc.user_data.get(_TOKENS_KEY)
+    return t if t is not None and len(t.words) == len(doc) else token_arrays(doc)
+
+
 # --- lexicon ---------------------------------------------------------------------------------
 class LexiconMatches(SpanRuler):
     """A SpanRuler (phrase patterns {"label", "pattern", "id"}) that appends its matches to
@@ -82,10 +111,10 @@ class LexiconMatches(SpanRuler):
                 if key is None:
                     key = sort_keys[match_id] = self._sort_key(doc, match_id)
                 found.add((start, end) + key)
-        ext = doc._  # each `doc._` makes a new Underscore object
-        before = ext.kg_lexicon
+        data = doc.user_data  # doc._.kg_lexicon, without an Underscore object (see extension_key)
+        before = data.get(_LEXICON_KEY)
         added = [(start, end, label, span_id) for start, end, _, _, label, span_id in sorted(found)]
-        ext.kg_lexicon = [*before, *added] if before else added
+        data[_LEXICON_KEY] = [*before, *added] if before else added
         return doc
 
     def _sort_key(self, doc: Doc, match_id: int) -> tuple[int, int, str, str]:
@@ -172,7 +201,7 @@ def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
 
     One cached lookup per token and a tuple per hit: a Span per hit cost more than finding them.
     """
-    words = token_arrays(doc).words
+    words = doc_token_arrays(doc).words
     # a dict read through map (in C) is cheaper per token than a call of the lru-cached function
     marks = list(map(_SHAPE_MARKS.get, words))
     if None in marks:
@@ -205,7 +234,7 @@ class ShapeCandidates:
     """Puts (start, end, kind) of the name-shaped tokens in doc._.kg_shapes."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_shapes = shape_candidates(doc)
+        doc.user_data[_SHAPES_KEY] = shape_candidates(doc)  # doc._.kg_shapes (see extension_key)
         return doc
 
 
@@ -796,14 +825,16 @@ def _mention_meta(chosen: list[ChosenMention]) -> dict[tuple[int, int], tuple[st
 
 def choose_mention_rows(doc: Doc, *, title: str | None = None) -> list[ChosenMention]:
     """Final typed mentions of a doc, in token order."""
-    return _choose_mention_rows(doc, token_arrays(doc), doc._, title)
+    ext = doc._
+    return _choose_mention_rows(token_arrays(doc), ext.kg_lexicon, ext.kg_shapes, ext.kg_abbreviations, title)
 
 
-def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> list[ChosenMention]:
-    """choose_mention_rows with the doc's token arrays and its `doc._` (each `doc._` makes a new object)."""
+def _choose_mention_rows(t: TokenArrays, lexicon: list[tuple[int, int, str, str]], shapes: list[tuple[int, int, str]],
+                         abbreviations: tuple[Abbreviation, ...], title: str | None) -> list[ChosenMention]:
+    """choose_mention_rows with the doc's token arrays, lexicon matches, shapes and abbreviations."""
     words, lowers, n = t.words, t.lowers, len(t.words)
     cands: list[Candidate] = []
-    for start, end, label, span_id in ext.kg_lexicon:
+    for start, end, label, span_id in lexicon:
         # a one-token match's lower-case text is its lower-case word (spaCy's LOWER is str.lower of the text)
         if (lowers[start] if end - start == 1 else t.span_text(start, end).lower()) in GENERIC_PHRASES:
             continue
@@ -820,7 +851,7 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
         cands.append(Candidate(start, name_end, "lexicon", label, span_id or None if name_end == end else None,
                                "lexicon"))
     lexicon_count = len(cands)
-    for start, shape_end, kind in ext.kg_shapes:
+    for start, shape_end, kind in shapes:
         end = shape_end
         if end < n:
             if (kind == "digit" or kind == "camel") and _may_continue_name(words[end]):
@@ -833,7 +864,7 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
     abbreviation_links: list[tuple[str, str]] = []
     positions = _WordPositions(t)
     shorts_done: set[tuple[str, str]] = set()
-    for (long_start, long_end), short_index in _abbreviation_spans(ext.kg_abbreviations, t, positions):
+    for (long_start, long_end), short_index in _abbreviation_spans(abbreviations, t, positions):
         long_text = t.span_text(long_start, long_end)
         if is_generic_long_form(long_text):
             continue
@@ -885,9 +916,13 @@ def _choose_mention_rows(doc: Doc, t: TokenArrays, ext, title: str | None) -> li
         group_of[short_key] = group_of.get(long_key, long_key)
     texts = [t.span_text(c.start, c.end) for c in chosen]
     keys = list(map(_name_key, texts))
-    groups: dict[str, list[int]] = defaultdict(list)
+    groups: dict[str, list[int]] = {}  # (a plain dict: most keys are new, and defaultdict's misses cost more)
     for i, key in enumerate(map(group_of.get, keys, keys) if group_of else keys):
-        groups[key].append(i)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [i]
+        else:
+            members.append(i)
     introduced = _intro_flags(t, chosen, title, keys)
 
     chosen_mentions: list[ChosenMention] = []
@@ -1171,7 +1206,7 @@ def _select(cands: list[Candidate], taken: bytearray) -> list[Candidate]:
         return []
     # The order (-length, source priority, start) as one int per candidate: ints compare much faster than
     # tuples, and the sort is stable, as with the tuples (equal keys are the same span from the same source).
-    scale = max(c.end for c in cands) + 1  # more than any start
+    scale = len(taken)  # more than any start
     priority = SOURCE_PRIORITY
     keys = [((c.start - c.end) * 8 + priority[c.source]) * scale + c.start for c in cands]
     order = sorted(range(len(cands)), key=keys.__getitem__)
@@ -1207,12 +1242,10 @@ class MentionChooser:
     and doc._.kg_mentions (the same mentions as ChosenMention tuples, which doc_to_extraction reads)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        ext = doc._  # each `doc._` makes a new Underscore object: one serves the reads and writes here
-        t = ext.kg_tokens
-        if t is None or len(t.words) != len(doc):
-            t = token_arrays(doc)
-        chosen = _choose_mention_rows(doc, t, ext, ext.kg_title)
+        data = doc.user_data  # the doc._ extensions, without an Underscore object per use (see extension_key)
+        chosen = _choose_mention_rows(doc_token_arrays(doc), data.get(_LEXICON_KEY, ()), data.get(_SHAPES_KEY, ()),
+                                      data.get(_ABBREVIATIONS_KEY, ()), data.get(_TITLE_KEY))
         _set_ents(doc, chosen)
-        ext.kg_mention_meta = _mention_meta(chosen)
-        ext.kg_mentions = chosen
+        data[_MENTION_META_KEY] = _mention_meta(chosen)
+        data[_MENTIONS_KEY] = chosen
         return doc
