@@ -240,7 +240,7 @@ def test_extract_extension_keys_are_where_doc_underscore_keeps_values(nlp):
     the ones doc._ reads and writes, for every extension kg reads that way."""
     from spacy.tokens import Doc
 
-    from kg.extract.components import doc_token_arrays, extension_key
+    from kg.extract.tokens import extension_key, token_arrays
     from kg.extract.mentions import _make_doc
 
     text = "We present Foo-7B (F7B), a new model. It beats GPT-4 on MMLU."
@@ -260,7 +260,7 @@ def test_extract_extension_keys_are_where_doc_underscore_keeps_values(nlp):
         assert getattr(doc._, name) is value
         setattr(fresh._, name, value)
         assert fresh.user_data[extension_key(name)] is value
-    assert doc_token_arrays(nlp.make_doc("A b")).words == ["A", "b"]
+    assert token_arrays(nlp.make_doc("A b")).words == ["A", "b"]
 
 
 def test_extract_entity_columns_match_set_ents(nlp):

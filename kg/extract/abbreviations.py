@@ -8,8 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import Abbreviation
-from .components import doc_token_arrays, extension_key
-from .tokens import TokenArrays, expand_char_span, token_arrays
+from .tokens import TokenArrays, expand_char_span, extension_key, token_arrays
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=())
@@ -151,7 +150,7 @@ class AbbreviationDetector:
         self.max_words = max_words
 
     def __call__(self, doc: Doc) -> Doc:
-        t = doc_token_arrays(doc)
+        t = token_arrays(doc)
         if "(" not in t.text:
             return doc  # no definition (doc._.kg_abbreviations keeps its default, no definitions)
         # the fields of Span.text, Span.start_char and Span.end_char, read from the token arrays

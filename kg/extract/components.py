@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from ..normalize import name_key
 from ..types import Abbreviation
-from .tokens import TokenArrays, expand_char_span, token_arrays
+from .tokens import TokenArrays, expand_char_span, extension_key, token_arrays
 from .patterns import (
     ACRONYM_WORD_SHAPE, APPOSITIVE_HEADS, CAMEL_SHAPE, DATA_VERSION_TOKEN, METRIC_AT_SHAPE, PHRASE_NAME_SHAPE, CAPS_SHAPE, CUE_BEFORE, CUE_NOUNS, DATASET_HEADS, GENERIC_BUT_NAMED,
     GENERIC_PHRASES, GENERIC_WORDS, INTRO_SUBJECTS, INTRO_VERBS, LEFT_STOP, METHOD_HEADS, METRIC_HEADS,
@@ -50,33 +50,12 @@ if not Doc.has_extension("kg_title"):
     Doc.set_extension("kg_title", default=None)
 
 
-def extension_key(name: str) -> tuple[str, str, None, None]:
-    """The key of doc.user_data where spaCy keeps doc._.<name> (Underscore._get_key for a Doc).
-
-    kg's components read and write their own extensions there: each `doc._` builds an Underscore object,
-    and its __getattr__ and __setattr__ run in Python (about 1 µs a use, ~20 uses per doc). The extensions
-    read this way have immutable defaults (None or ()) and no getter or setter, so `doc._` would do just
-    this dict read or write.
-
-    >>> extension_key("kg_lexicon")
-    ('._.', 'kg_lexicon', None, None)
-    """
-    return ("._.", name, None, None)
-
-
 _LEXICON_KEY = extension_key("kg_lexicon")
 _SHAPES_KEY = extension_key("kg_shapes")
 _ABBREVIATIONS_KEY = extension_key("kg_abbreviations")
-_TOKENS_KEY = extension_key("kg_tokens")
 _TITLE_KEY = extension_key("kg_title")
 _MENTIONS_KEY = extension_key("kg_mentions")
 _MENTION_META_KEY = extension_key("kg_mention_meta")
-
-
-def doc_token_arrays(doc: Doc) -> TokenArrays:
-    """token_arrays(doc), its kept arrays read from doc.user_data (see extension_key)."""
-    t = doc.user_data.get(_TOKENS_KEY)
-    return t if t is not None and len(t.words) == len(doc) else token_arrays(doc)
 
 
 # --- lexicon ---------------------------------------------------------------------------------
@@ -201,7 +180,7 @@ def shape_candidates(doc: Doc) -> list[tuple[int, int, str]]:
 
     One cached lookup per token and a tuple per hit: a Span per hit cost more than finding them.
     """
-    words = doc_token_arrays(doc).words
+    words = token_arrays(doc).words
     # a dict read through map (in C) is cheaper per token than a call of the lru-cached function
     marks = list(map(_SHAPE_MARKS.get, words))
     if None in marks:
@@ -1243,7 +1222,7 @@ class MentionChooser:
 
     def __call__(self, doc: Doc) -> Doc:
         data = doc.user_data  # the doc._ extensions, without an Underscore object per use (see extension_key)
-        chosen = _choose_mention_rows(doc_token_arrays(doc), data.get(_LEXICON_KEY, ()), data.get(_SHAPES_KEY, ()),
+        chosen = _choose_mention_rows(token_arrays(doc), data.get(_LEXICON_KEY, ()), data.get(_SHAPES_KEY, ()),
                                       data.get(_ABBREVIATIONS_KEY, ()), data.get(_TITLE_KEY))
         _set_ents(doc, chosen)
         data[_MENTION_META_KEY] = _mention_meta(chosen)

@@ -7,8 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..types import DocExtraction, Document, Mention, RelationMention
-from .components import doc_token_arrays, extension_key
-from .tokens import TokenArrays, token_arrays
+from .tokens import TokenArrays, extension_key, token_arrays
 
 # where doc.user_data holds the doc._ extensions read and written here (see extension_key)
 _TITLE_KEY, _TEXT_KEY = extension_key("kg_title"), extension_key("kg_text")
@@ -39,7 +38,7 @@ def _make_doc(nlp: Language, document: Document) -> Doc:
 
 def doc_to_extraction(doc: Doc, document: Document) -> DocExtraction:
     """Plain data from a processed Doc."""
-    t = doc_token_arrays(doc)
+    t = token_arrays(doc)
     data = doc.user_data  # the doc._ extensions, without an Underscore object per use (see extension_key)
     chosen = data.get(_MENTIONS_KEY)
     if chosen is not None:  # kg_mentions' own rows: the same as doc.ents, without making a Span per mention

@@ -27,6 +27,23 @@ if not Doc.has_extension("kg_tokens"):
 if not Doc.has_extension("kg_text"):
     Doc.set_extension("kg_text", default=None)
 
+def extension_key(name: str) -> tuple[str, str, None, None]:
+    """The key of doc.user_data where spaCy keeps doc._.<name> (Underscore._get_key for a Doc).
+
+    kg's components read and write their own extensions there: each `doc._` builds an Underscore object,
+    and its __getattr__ and __setattr__ run in Python (about 1 µs a use, ~20 uses per doc). The extensions
+    read this way have immutable defaults (None or ()) and no getter or setter, so `doc._` would do just
+    this dict read or write.
+
+    >>> extension_key("kg_lexicon")
+    ('._.', 'kg_lexicon', None, None)
+    """
+    return ("._.", name, None, None)
+
+
+_TOKENS_KEY, _TEXT_KEY = extension_key("kg_tokens"), extension_key("kg_text")
+
+
 class TokenArrays(NamedTuple):
     """Plain per-token data of one Doc (index i is token i)."""
 
@@ -79,16 +96,17 @@ def token_arrays(doc: Doc) -> TokenArrays:
     Sentence bounds follow `doc.sents` when sentence starts are annotated, else the whole doc is one
     sentence.
     """
-    cached = doc._.kg_tokens
+    data = doc.user_data  # doc._.kg_tokens and doc._.kg_text, without an Underscore object (see extension_key)
+    cached = data.get(_TOKENS_KEY)
     n = len(doc)
     if cached is not None and len(cached.words) == n:
         return cached
     punct, starts, idx, length = doc.to_array(_COLUMNS).T.tolist() if n else [[]] * len(_COLUMNS)
-    text = _text(doc, idx, length, doc._.kg_text)
+    text = _text(doc, idx, length, data.get(_TEXT_KEY))
     first_tokens = list(compress(range(n), map(_ONE.__eq__, starts)))
     arrays = _token_arrays(punct, idx, _words(text, idx, length), text, first_tokens,
                            has_sentences=bool(n) and doc.has_annotation("SENT_START"))
-    doc._.kg_tokens = arrays
+    data[_TOKENS_KEY] = arrays
     return arrays
 
 
@@ -180,9 +198,9 @@ class SentenceStarts:
         n = len(doc)
         if not n:
             return doc
-        ext = doc._  # each `doc._` makes a new Underscore object: one serves the read and the write here
+        data = doc.user_data  # doc._.kg_text and doc._.kg_tokens, without an Underscore object (see extension_key)
         punct, old, idx, length = doc.to_array(_COLUMNS).T.tolist()
-        text = _text(doc, idx, length, ext.kg_text)
+        text = _text(doc, idx, length, data.get(_TEXT_KEY))
         words = _words(text, idx, length)
         first_tokens = sentence_starts(words, punct)
         if any(old[1:]) or old[0] not in (0, 1):  # a new Doc's are 1 on its first token, 0 elsewhere
@@ -197,5 +215,5 @@ class SentenceStarts:
             values = numpy.full(n, _NOT_START, dtype=numpy.uint64)
             values[first_tokens] = 1
         doc.from_array([SENT_START], values)
-        ext.kg_tokens = _token_arrays(punct, idx, words, text, first_tokens, has_sentences=True)
+        data[_TOKENS_KEY] = _token_arrays(punct, idx, words, text, first_tokens, has_sentences=True)
         return doc
