@@ -1,5 +1,8 @@
-"""The plain data of kg/types.py crosses process boundaries pickled: it must come back equal."""
+"""The plain data of kg/types.py crosses process boundaries pickled: it must come back equal; and its
+constructors (stored through the slots) behave as the dataclass ones."""
 import copy
+import dataclasses
+import inspect
 import pickle
 
 import pytest
@@ -38,3 +41,20 @@ def test_unpickled_values_stay_frozen():
     back = pickle.loads(pickle.dumps(ENTITY))
     with pytest.raises(AttributeError):
         back.name = "other"  # dataclasses.FrozenInstanceError is an AttributeError
+
+
+@pytest.mark.parametrize("value", VALUES[:-1], ids=lambda v: type(v).__name__)
+def test_constructors_store_every_field_as_the_dataclass_one_does(value):
+    """Positional or keyword, with or without defaults: the same values, equal objects, still frozen."""
+    cls, names = type(value), [f.name for f in dataclasses.fields(value)]
+    values = [getattr(value, name) for name in names]
+    assert cls(*values) == cls(**dict(zip(names, values))) == value
+    required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
+    defaulted = cls(*values[:len(required)])
+    for f in dataclasses.fields(cls)[len(required):]:
+        assert getattr(defaulted, f.name) == f.default
+    assert list(inspect.signature(cls).parameters) == names
+    with pytest.raises(TypeError):
+        cls(*values, "one too many")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(cls(*values), names[0], "other")
