@@ -110,6 +110,25 @@ def test_spaced_patterns_match_like_the_originals(docs):
     assert checked > 100
 
 
+def test_prefilter_words_hold_for_every_match(docs):
+    """_introduced skips plain sentences without one of _INTRO_WORDS as a unit (or a leading placeholder),
+    _fronted those not starting with one of _FRONTED_STARTS: every match of their patterns holds them."""
+    intro = fronted = 0
+    for doc in docs:
+        for sentence in sentences(doc):
+            text = sentence.text
+            assert not sentence.plain or text.split(" ") == sentence.units
+            for pattern in rel._INTRO_PATTERNS:
+                for match in pattern.finditer(text):
+                    assert text.startswith("<") or not rel._INTRO_WORDS.isdisjoint(text.split()), match.group()
+                    intro += 1
+            for pattern in (rel._FRONTED_COMPARISON, rel._FRONTED_TRAINING, rel._FRONTED_BASE):
+                if pattern.match(text):
+                    assert text.startswith(rel._FRONTED_STARTS), text
+                    fronted += 1
+    assert intro > 10 and fronted > 3
+
+
 def test_glued_tokens_are_those_starting_with_a_hyphen_after_a_token(docs):
     """_glued finds them from the text's hyphens: the same as looking at every token."""
     found = 0

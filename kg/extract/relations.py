@@ -260,6 +260,10 @@ _INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
     None,
 )
 _INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+#: Words of which a text that one of the first three _INTRO_PATTERNS matches holds one as a word of its own (the
+#: fourth starts the text with a placeholder): looked up first, in the sentence's units (see _introduced)
+_INTRO_WORDS = frozenset({"we", "this", "our", "named", "called", "termed", "dubbed", "namely", "coined", "proposed",
+                          "resulting"})
 #: the spaced form (as Cue.spaced) of the patterns that start at a token boundary
 _INTRO_SPACED = {pattern: re.compile(" " + pattern.pattern[len(r"(?<!\S)"):]) for pattern in _INTRO_PATTERNS
                  if pattern.pattern.startswith(r"(?<!\S)")}
@@ -405,7 +409,7 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
     units: list[str] = []  # the words of the text
     token_starts: list[int] = []  # the doc tokens of each unit
     token_ends: list[int] = []
-    spans = sorted((ent.start, ent.end, i) for i, ent in enumerate(ents))
+    spans = sorted([(ent.start, ent.end, i) for i, ent in enumerate(ents)])
     i = sent_start
     for k in range(len(spans) + 1):
         stop = spans[k][0] if k < len(spans) else sent_end
@@ -433,7 +437,7 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
             token_starts.append(start)
             token_ends.append(end)
             i = end
-    if "(" in lowers[sent_start:sent_end]:
+    if "(" in units:  # (a "(" inside an entity is no unit: _parentheses would leave the units as they are)
         units, token_starts, token_ends = _columns(_parentheses(list(zip(units, token_starts, token_ends))))
     joined = " ".join(units)
     if ", ," in joined:  # after a dropped parenthesis
@@ -587,6 +591,8 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
         text = sentence.text
         if not sentence._all:
             continue  # every pattern ends in a placeholder
+        if sentence.plain and text[:1] != "<" and _INTRO_WORDS.isdisjoint(sentence.units):
+            continue  # a plain text's words are its units (no unit holds a space)
         for pattern, triggers in _INTRO_TRIGGERED:
             if triggers is None:
                 if not text.startswith("<"):
@@ -695,10 +701,10 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     # nothing and sets no last subject (that is a Model or Method): it is not even built.
     sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
                  for start in _sentence_starts(arrays) if literal or start in with_core]
-    _mark_active_cues(sentences)
-    # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
-    discourse = _Discourse(introduced=_introduced(sentences)
-                           or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
+    # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing (then
+    # the sentences, where it found nothing, are not read again). The sentences' active cues are marked
+    # when their cues first run (_cue_hits): the sentences _silent skips need none.
+    discourse = _Discourse(introduced=_introduced(sentences) or _introduced([], _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
     span_text = arrays.span_text  # = Span.text, without a Token object per token
     for sentence in sentences:
@@ -722,9 +728,20 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 best[key] = (head, relation, tail, cue, confidence)
     if not best:
         return []
-    spans = doc.ents
-    return [(spans[head.index], relation, spans[tail.index], cue, confidence) for head, relation, tail, cue, confidence
-            in sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))]
+    spans: dict[int, Span] = {}  # the Span of each entity in a relation, made once (see _ent_span)
+    return [(_ent_span(doc, head, spans), relation, _ent_span(doc, tail, spans), cue, confidence)
+            for head, relation, tail, cue, confidence in sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))]
+
+
+def _ent_span(doc: Doc, ent: _Ent, spans: dict[int, Span]) -> Span:
+    """doc.ents[ent.index], made as doc.ents makes it (label, kb id and id read off the entity's first
+    token) but alone: doc.ents makes a Span for every entity of the doc, most in no relation."""
+    span = spans.get(ent.index)
+    if span is None:
+        token = doc[ent.start]
+        span = spans[ent.index] = Span(doc, ent.start, ent.end, label=token.ent_type, kb_id=token.ent_kb_id,
+                                       span_id=token.ent_id)
+    return span
 
 
 class _Ent(NamedTuple):
@@ -1420,13 +1437,21 @@ _FRONTED_SUBJECT = re.compile(r"^(?:the )?(?:<(?P<index>\d+)>|(?P<anaphor>we|it|
                               r"(?: \(?<\d+>\)?)? (?P<verb>[\w\-]+)")
 
 
+#: What the text of a sentence starts with when a _FRONTED_* pattern matches it (read off the patterns: a
+#: cheap test that skips them)
+_FRONTED_STARTS = ("when ", "once ", "after ", "while ", "being ", "compared ", "in comparison ", "relative to ",
+                   "against ", "versus ", "vs", "instruction", "further ", "continually ", "additionally ", "then ",
+                   "first ", "fine", "tuned ", "trained ", "pre", "adapted ", "initiali", "distilled ", "built ",
+                   "based ", "using ", "with ", "adopting ", "taking ", "starting from ")
+
+
 def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -> list[RelationTuple]:
     """Relations whose head is the subject after a fronted phrase: "Compared with Y, X improves
     ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
     ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
     out: list[RelationTuple] = []
-    if " , " not in sentence.text:
-        return out  # each pattern ends its phrase with " , "
+    if " , " not in sentence.text or not sentence.text.startswith(_FRONTED_STARTS):
+        return out  # each pattern ends its phrase with " , ", and starts with one of _FRONTED_STARTS
     for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on"),
                               (_FRONTED_BASE, "based_on")):
         match = pattern.match(sentence.text)
