@@ -311,7 +311,7 @@ class _Sentence:
     parallel lists, not a tuple per unit: most of them are slices of the token arrays."""
 
     __slots__ = ("start", "end", "arrays", "ents", "text", "units", "token_starts", "token_ends", "groups",
-                 "group_of", "_all", "_starts", "_bounds", "active_cues", "last_core", "labels", "plain",
+                 "group_of", "_all", "_starts", "_ends", "_bounds", "active_cues", "last_core", "labels", "plain",
                  "_anaphoric")
 
     def __init__(self, start: int, end: int, arrays: TokenArrays, ents: list[Span], text: str, units: list[str],
@@ -330,6 +330,7 @@ class _Sentence:
         #: every placeholder of text: (entity index, text start, text end), in text order
         self._all = found
         self._starts = [p[1] for p in found]  # text start of each entry of _all
+        self._ends = [p[2] for p in found]  # text end of each entry of _all (increasing too: no overlaps)
         self._bounds: list[int] | None = None  # text start of each unit, then len(text) + 1 (see cue_text)
         #: indices into CUES that can match text (see _mark_active_cues); None: not computed
         self.active_cues: set[int] | None = None
@@ -358,14 +359,9 @@ class _Sentence:
 
     def placeholders(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
         """(entity index, text start, text end) of the placeholders within [start, end)."""
-        found = self._all
-        if not found:
-            return []
-        if start > 0:
-            found = found[bisect_left(self._starts, start):]
-        if end is not None and end < len(self.text):
-            return [p for p in found if p[2] <= end]
-        return list(found) if found is self._all else found
+        # placeholders do not overlap: their starts and their ends both increase
+        return self._all[bisect_left(self._starts, start) if start > 0 else 0:
+                         None if end is None else bisect_right(self._ends, end)]
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
@@ -410,6 +406,7 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
     token_starts: list[int] = []  # the doc tokens of each unit
     token_ends: list[int] = []
     spans = sorted([(ent.start, ent.end, i) for i, ent in enumerate(ents)])
+    marks: list[tuple[int, str]] = []  # (entity index, placeholder) of each placeholder unit, in order
     i = sent_start
     for k in range(len(spans) + 1):
         stop = spans[k][0] if k < len(spans) else sent_end
@@ -433,19 +430,32 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
             i = stop
         if k < len(spans) and i < sent_end:
             start, end, index = spans[k]
-            units.append(f"<{index}>")
+            mark = f"<{index}>"
+            marks.append((index, mark))
+            units.append(mark)
             token_starts.append(start)
             token_ends.append(end)
             i = end
+    in_order = True  # whether the placeholders of the text are those of marks (see found below)
     if "(" in units:  # (a "(" inside an entity is no unit: _parentheses would leave the units as they are)
         units, token_starts, token_ends = _columns(_parentheses(list(zip(units, token_starts, token_ends))))
+        in_order = False  # it may fold a placeholder away
     joined = " ".join(units)
     if ", ," in joined:  # after a dropped parenthesis
         rows = list(zip(units, token_starts, token_ends))
         units, token_starts, token_ends = _columns(
             [u for k, u in enumerate(rows) if not (u[0] == "," and k and rows[k - 1][0] == ",")])
         joined = " ".join(units)
-    found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
+    if in_order and joined.count("<") == len(marks):
+        # the text's "<"s are those of marks, in order: each is found with str.find (cheaper than the regex)
+        found = []
+        position = 0
+        for index, mark in marks:
+            position = joined.find(mark, position)
+            found.append((index, position, position + len(mark)))
+            position += len(mark)
+    else:  # a "<" of the document's text, or placeholders folded away
+        found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
     labels = [ent.label_ for ent in ents]
     sentence = _Sentence(sent_start, sent_end, arrays, ents, joined, units, token_starts, token_ends, found, labels)
     for index, start, _ in reversed(found):
@@ -652,13 +662,11 @@ def _word_cues(word: str) -> frozenset[int]:
 def _mark_active_cues(sentences: list[_Sentence]) -> None:
     """Set each sentence's active_cues: the cues one of whose triggers occurs in its text."""
     for sentence in sentences:
-        active = set(_ALWAYS)
-        for word in sentence.units:
-            cues = _WORD_CUES.get(word)
-            if cues is None:
-                cues = _word_cues(word)
-            if cues:
-                active |= cues
+        # the distinct cue sets of the words (set and map loop in C; frozensets keep their hash)
+        word_cues = set(map(_WORD_CUES.get, sentence.units))
+        if None in word_cues:  # a word not seen yet
+            word_cues = set(map(_word_cues, sentence.units))
+        active = set(_ALWAYS).union(*word_cues)
         text = sentence.text
         for trigger, cues in _PHRASE_TRIGGERS:
             if not cues <= active and trigger in text:
@@ -761,8 +769,12 @@ def _doc_ents(doc: Doc) -> list[_Ent]:
     the rows are taken to be doc.ents: a doc whose ents are changed after kg_mentions should not keep them."""
     rows = doc._.kg_mentions if Doc.has_extension("kg_mentions") else None
     if rows is not None:
-        return [_Ent(row.start, row.end, row.label, index) for index, row in enumerate(rows)]
-    return [_Ent(ent.start, ent.end, ent.label_, index) for index, ent in enumerate(doc.ents)]
+        return [_new_ent(_Ent, (row.start, row.end, row.label, index)) for index, row in enumerate(rows)]
+    return [_new_ent(_Ent, (ent.start, ent.end, ent.label_, index)) for index, ent in enumerate(doc.ents)]
+
+
+#: _Ent(*fields) as tuple.__new__(_Ent, fields): without the Python-level __new__ of NamedTuple
+_new_ent = tuple.__new__
 
 
 def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
@@ -996,7 +1008,12 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
                 end -= 1
             if end == start:
                 continue
-            if any(start < e and end > s for s, e in taken):
+            overlaps = False  # a match of an earlier cue (a loop: cheaper than any() over a generator)
+            for s, e in taken:
+                if start < e and end > s:
+                    overlaps = True
+                    break
+            if overlaps:
                 continue
             if cue.frame == "gerund" and not _governs_model(sentence, end):
                 continue  # "pre-training FLOPs": a noun compound, not "fine-tuning X on D"
@@ -1135,7 +1152,11 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
                 and other.cue.frame == "verb":
             position = other.end  # "matches or exceeds Y": Y is the object of both
     labels = sentence.labels
-    first = next((p for p in sentence.placeholders(hit.end, limit) if labels[p[0]] in CORE), None)
+    first = None
+    for p in sentence.placeholders(hit.end, limit):
+        if labels[p[0]] in CORE:
+            first = p
+            break
     # The clause boundary only matters when the first Model/Method/Dataset before the next cue can
     # start the object (the loop below would stop at it otherwise): searched only then, as it is slow.
     if first is not None and _starts_object(_flat(text[position:first[1]]), max_gap):
