@@ -41,8 +41,8 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import NamedTuple
+from functools import lru_cache, partial
+from typing import Callable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -551,14 +551,17 @@ class _Discourse:
         self.benchmarks = [] if any(e.label_ in {"Model", "Method"} for e in introduced) else [
             e for e in introduced if e.label_ == "Dataset"]
         self._last_subject: list[Span] = []
-        #: sentences skipped by `_silent` whose effect on last_subject is not known yet (see there)
-        self.pending: list[_Sentence] = []
+        #: sentences skipped by `_silent` whose effect on last_subject is not known yet (see there), or
+        #: functions that build them (see find_relations)
+        self.pending: list[_Sentence | Callable[[], _Sentence]] = []
 
     @property
     def last_subject(self) -> list[Span]:
         if self.pending:
             pending, self.pending = self.pending, []
             for sentence in pending:
+                if not isinstance(sentence, _Sentence):
+                    sentence = sentence()  # a _quiet sentence, built only now
                 _sentence_relations(sentence, self)  # sets last_subject
         return self._last_subject
 
@@ -706,16 +709,30 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     # A literal "<3>" in the text would read as a placeholder: then every sentence takes the full path.
     literal = not _SKIP_SENTENCES or "<" in arrays.text
     # A sentence without Model/Method/Dataset entities yields nothing (see _silent), introduces
-    # nothing and sets no last subject (that is a Model or Method): it is not even built.
-    sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
-                 for start in _sentence_starts(arrays) if literal or start in with_core]
+    # nothing and sets no last subject (that is a Model or Method): it is not even built. Nor is a
+    # _quiet one, until it has to run: each sentence is its _Sentence or, unbuilt, its (start, end, ents).
+    sentences: list[_Sentence | tuple[int, int, list[_Ent]]] = []
+    for start in _sentence_starts(arrays):
+        if literal or start in with_core:
+            end, ents = sent_end[start], ents_by_sent.get(start, [])
+            quiet = not literal and _quiet(arrays, start, end, ents)
+            sentences.append((start, end, ents) if quiet else _sentence(arrays, start, end, ents, glued))
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing (then
     # the sentences, where it found nothing, are not read again). The sentences' active cues are marked
     # when their cues first run (_cue_hits): the sentences _silent skips need none.
-    discourse = _Discourse(introduced=_introduced(sentences) or _introduced([], _flagged_introduced(doc, doc_ents)))
+    built = [sentence for sentence in sentences if isinstance(sentence, _Sentence)]
+    discourse = _Discourse(introduced=_introduced(built) or _introduced([], _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
     span_text = arrays.span_text  # = Span.text, without a Token object per token
     for sentence in sentences:
+        if not isinstance(sentence, _Sentence):  # _quiet: _silent would find "self only" or "no relation"
+            start, end, ents = sentence
+            if not any(ent.label_ in {"Model", "Method"} for ent in ents):
+                continue  # "no relation": _note_subject would find no Model or Method in it
+            if not discourse.benchmarks:  # (else it may be evaluated on them implicitly: it runs _silent)
+                discourse.pending.append(partial(_sentence, arrays, start, end, ents, glued))  # "self only"
+                continue
+            sentence = _sentence(arrays, start, end, ents, glued)
         if not literal:
             silent = _silent(sentence, discourse)
             if silent == "no relation":
@@ -862,6 +879,38 @@ _SKIP_SENTENCES = True
 #: `_FRONTED_SUBJECT`, "fine-tune it"): every way an entity named outside a sentence joins its relations.
 _DISCOURSE_WORDS = frozenset({"we", "it", "they", "them", "our", "proposed", "resulting", "new", "final",
                               "presented", "trained"})
+
+
+#: Words without which a sentence reaches no discourse (_DISCOURSE_WORDS) and introduces nothing (_INTRO_WORDS)
+_QUIET_WORDS = _DISCOURSE_WORDS | _INTRO_WORDS
+#: Words of which the fourth _INTRO_PATTERNS needs one ("<3> is a new ...")
+_NEW_WORDS = frozenset({"new", "novel", "first"})
+
+
+def _quiet(arrays: TokenArrays, start: int, end: int, ents: list[_Ent]) -> bool:
+    """Whether the sentence [start, end) need not be built to know what `_silent` says of it, by a test on
+    its tokens: no word of _QUIET_WORDS, no entity at its start, and either a single Model/Method/Dataset
+    entity and no parenthesis (that could fold its placeholder away), or no Model or Method entity (and,
+    with a parenthesis, no "we(" read as "we", nor a word of _NEW_WORDS). Then `_reaches_discourse` is false (every way in needs a word of
+    _DISCOURSE_WORDS) and `_introduced` finds nothing in it (its patterns need a unit of _INTRO_WORDS or
+    a placeholder first), so `_silent` says "no relation" (no Model or Method: a Dataset in the sentence
+    rules implicit benchmarks out) or "self only" (unless the paper has implicit benchmarks)."""
+    core = heads = 0
+    for ent in ents:
+        label = ent.label_
+        if label in CORE:
+            core += 1
+            if label != "Dataset":
+                heads += 1
+        if ent.start == start:
+            return False
+    lowers = arrays.lowers[start:end]
+    if not _QUIET_WORDS.isdisjoint(lowers):
+        return False
+    if arrays.text.find("(", arrays.idx[start], arrays.end_char(end)) < 0:
+        return heads == 0 or core == 1
+    # a dropped parenthesis may put a placeholder first: then the fourth _INTRO_PATTERNS needs one of _NEW_WORDS
+    return heads == 0 and _NEW_WORDS.isdisjoint(lowers) and not any(w.startswith(("we(", "it(", "they(")) for w in lowers)
 
 
 def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
