@@ -807,7 +807,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             subjects.extend(h for h in heads if h not in subjects and h.label_ != "Dataset")
         if hit.cue.frame == "inverse" and heads and tails:
             subjects.extend(t for t in tails if t not in subjects and t.label_ != "Dataset")
-        if _weak_in_evaluation(sentence, hit):
+        if hit.cue.relation in _WEAK_RELATIONS and _weak_in_evaluation(sentence, hit):
             heads, tails = [], []
         hit.heads, hit.tails = heads, tails
         for head in heads:
@@ -1192,8 +1192,11 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     if sentence.last_core < hit.end:
         return []  # no Model/Method/Dataset on the right (nor in a group of a "such as" placeholder there)
     text = sentence.text
-    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds
-                 and not _JOINED.fullmatch(text, hit.end, h.start)] + [len(text)])
+    limit = len(text)  # the start of the first later cue that bounds the object (hits are in text order)
+    for h in hits:
+        if h.start >= hit.end and h.cue.bounds and not _JOINED.fullmatch(text, hit.end, h.start):
+            limit = h.start
+            break
     found: list[Span] = []
     position = hit.end
     for other in hits:  # in text order
@@ -1223,7 +1226,9 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
             elif not _COORD.fullmatch(gap) and (len(gap.split()) > 6 or not re.search(
                     r"(?:^|\s)(?:and|or|,|as well as|such as|including|like|e\.g\. ,?)$", gap)):
                 break
-            found.extend(e for e in _group_ents(sentence, index) if e not in found)
+            for e in _group_ents(sentence, index):
+                if e not in found:
+                    found.append(e)
             position = end
     if not found and max_gap > 4:
         # "comparable to strong models that involve larger FLOPs, such as X and Y"
@@ -1460,6 +1465,10 @@ class RelationFinder:
 _EVALUATION_CLAUSE = re.compile(r"(?<!\S)(?:evaluat\w*|test(?:s|ed|ing)?|benchmark(?:s|ed|ing)?|compar\w*|"
                                 r"assess\w*|experiment\w*|stud(?:y|ies|ied|ying)|analy[sz]\w*|prompt(?:s|ed|ing)?|"
                                 r"prob(?:e|es|ed|ing)|measur\w*|report\w*)(?!\S)")
+
+
+#: The relations of the cues _weak_in_evaluation may find weak (looked up before calling it)
+_WEAK_RELATIONS = frozenset({"uses", "compared_with"})
 
 
 def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
