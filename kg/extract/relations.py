@@ -710,13 +710,13 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     literal = not _SKIP_SENTENCES or "<" in arrays.text
     # A sentence without Model/Method/Dataset entities yields nothing (see _silent), introduces
     # nothing and sets no last subject (that is a Model or Method): it is not even built. Nor is a
-    # _quiet one, until it has to run: each sentence is its _Sentence or, unbuilt, its (start, end, ents).
-    sentences: list[_Sentence | tuple[int, int, list[_Ent]]] = []
+    # _quiet one, until it has to run: each sentence is its _Sentence or, unbuilt, (start, end, ents, _quiet's answer).
+    sentences: list[_Sentence | tuple[int, int, list[_Ent], str]] = []
     for start in _sentence_starts(arrays):
         if literal or start in with_core:
             end, ents = sent_end[start], ents_by_sent.get(start, [])
-            quiet = not literal and _quiet(arrays, start, end, ents)
-            sentences.append((start, end, ents) if quiet else _sentence(arrays, start, end, ents, glued))
+            quiet = "" if literal else _quiet(arrays, start, end, ents)
+            sentences.append((start, end, ents, quiet) if quiet else _sentence(arrays, start, end, ents, glued))
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing (then
     # the sentences, where it found nothing, are not read again). The sentences' active cues are marked
     # when their cues first run (_cue_hits): the sentences _silent skips need none.
@@ -726,10 +726,12 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
     span_text = arrays.span_text  # = Span.text, without a Token object per token
     for sentence in sentences:
         if not isinstance(sentence, _Sentence):  # _quiet: _silent would find "self only" or "no relation"
-            start, end, ents = sentence
-            if not any(ent.label_ in {"Model", "Method"} for ent in ents):
+            start, end, ents, quiet = sentence
+            heads = [ent for ent in ents if ent.label_ in {"Model", "Method"}]
+            if not heads:
                 continue  # "no relation": _note_subject would find no Model or Method in it
-            if not discourse.benchmarks:  # (else it may be evaluated on them implicitly: it runs _silent)
+            if not discourse.benchmarks and (quiet == "quiet" or _echoed(discourse, arrays, start, heads[0])):
+                # (with benchmarks it may be evaluated on them implicitly: it runs _silent)
                 discourse.pending.append(partial(_sentence, arrays, start, end, ents, glued))  # "self only"
                 continue
             sentence = _sentence(arrays, start, end, ents, glued)
@@ -885,16 +887,29 @@ _DISCOURSE_WORDS = frozenset({"we", "it", "they", "them", "our", "proposed", "re
 _QUIET_WORDS = _DISCOURSE_WORDS | _INTRO_WORDS
 #: Words of which the fourth _INTRO_PATTERNS needs one ("<3> is a new ...")
 _NEW_WORDS = frozenset({"new", "novel", "first"})
+#: The words of the first _INTRO_PATTERNS before its verb, and its verbs (the first word after a space)
+_WE_THIS = frozenset({"we", "this"})
+_INTRO_VERBS = ("present", "introduce", "propose", "develop", "release", "build", "construct", "create", "design",
+                "describe", "term", "call", "name", "open-source", "contribute", "offer", "train", "curate", "collect")
 
 
-def _quiet(arrays: TokenArrays, start: int, end: int, ents: list[_Ent]) -> bool:
+def _quiet(arrays: TokenArrays, start: int, end: int, ents: list[_Ent]) -> str:
     """Whether the sentence [start, end) need not be built to know what `_silent` says of it, by a test on
-    its tokens: no word of _QUIET_WORDS, no entity at its start, and either a single Model/Method/Dataset
-    entity and no parenthesis (that could fold its placeholder away), or no Model or Method entity (and,
-    with a parenthesis, no "we(" read as "we", nor a word of _NEW_WORDS). Then `_reaches_discourse` is false (every way in needs a word of
-    _DISCOURSE_WORDS) and `_introduced` finds nothing in it (its patterns need a unit of _INTRO_WORDS or
+    its tokens (no entity at its start in any case):
+
+    "quiet": no word of _QUIET_WORDS, and either a single Model/Method/Dataset entity and no parenthesis
+    (that could fold its placeholder away), or no Model or Method entity (and, with a parenthesis, no "we("
+    read as "we", nor a word of _NEW_WORDS). Then `_reaches_discourse` is false (every way in needs a word
+    of _DISCOURSE_WORDS) and `_introduced` finds nothing in it (its patterns need a unit of _INTRO_WORDS or
     a placeholder first), so `_silent` says "no relation" (no Model or Method: a Dataset in the sentence
-    rules implicit benchmarks out) or "self only" (unless the paper has implicit benchmarks)."""
+    rules implicit benchmarks out) or "self only" (unless the paper has implicit benchmarks).
+
+    "echoes": a single Model/Method entity and no parenthesis, no word of _ECHO_WORDS, and no word that
+    starts with one of _INTRO_VERBS where "we" or "this" is a word (the first _INTRO_PATTERNS needs both).
+    The sentence may reach the discourse, but `_silent` says "self only" where `_echoed` holds (see
+    `_only_echoes`) and the paper has no implicit benchmarks.
+
+    "": it has to be built."""
     core = heads = 0
     for ent in ents:
         label = ent.label_
@@ -903,14 +918,19 @@ def _quiet(arrays: TokenArrays, start: int, end: int, ents: list[_Ent]) -> bool:
             if label != "Dataset":
                 heads += 1
         if ent.start == start:
-            return False
+            return ""
     lowers = arrays.lowers[start:end]
+    parenthesis = arrays.text.find("(", arrays.idx[start], arrays.end_char(end)) >= 0
     if not _QUIET_WORDS.isdisjoint(lowers):
-        return False
-    if arrays.text.find("(", arrays.idx[start], arrays.end_char(end)) < 0:
-        return heads == 0 or core == 1
+        if core == 1 and heads and not parenthesis and _ECHO_WORDS.isdisjoint(lowers) and (
+                _WE_THIS.isdisjoint(lowers) or not any(w.startswith(_INTRO_VERBS) for w in lowers)):
+            return "echoes"
+        return ""
+    if not parenthesis:
+        return "quiet" if heads == 0 or core == 1 else ""
     # a dropped parenthesis may put a placeholder first: then the fourth _INTRO_PATTERNS needs one of _NEW_WORDS
-    return heads == 0 and _NEW_WORDS.isdisjoint(lowers) and not any(w.startswith(("we(", "it(", "they(")) for w in lowers)
+    return "quiet" if heads == 0 and _NEW_WORDS.isdisjoint(lowers) and not any(
+        w.startswith(("we(", "it(", "they(")) for w in lowers) else ""
 
 
 def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
@@ -952,6 +972,21 @@ _FRONTED_ANAPHOR = re.compile(r" , (?:the )?(?:we|it|they|our) ")
 #: "they", "the proposed ..."; "it" / "them" after a gerund or pair cue)
 _LAST_SUBJECT_WORDS = frozenset({"it", "they", "them", "proposed", "resulting", "new", "final", "presented",
                                  "trained"})
+#: Words without which a sentence whose one entity `_echoed` reads it is "self only" (see `_only_echoes`), and
+#: only "we" and "this" of _INTRO_WORDS (see _quiet)
+_ECHO_WORDS = _LAST_SUBJECT_WORDS | (_INTRO_WORDS - _WE_THIS)
+
+
+def _echoed(discourse: _Discourse, arrays: TokenArrays, start: int, ent: _Ent | Span) -> bool:
+    """Whether the introduced entities that "we" or "our model" may stand for in the sentence starting at
+    token `start` (the last introduced one, the last Method, the last Model) all have the text of `ent`."""
+    introduced = discourse.introduced
+    intro = [e for e in introduced if e.start < start + 1] or introduced
+    candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
+                  + [e for e in intro if e.label_ == "Model"][-1:])
+    span_text = arrays.span_text
+    text = span_text(ent.start, ent.end)
+    return all(span_text(c.start, c.end) == text for c in candidates)
 
 
 def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -> bool:
@@ -959,13 +994,7 @@ def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -
     relation would join that text with itself (find_relations drops those). True when no word reads
     the last subject: then only the paper's introduced entities answer ("we", "our model": the last
     introduced one, or the last Model or Method)."""
-    introduced = discourse.introduced
-    intro = [e for e in introduced if e.start < sentence.start + 1] or introduced
-    candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
-                  + [e for e in intro if e.label_ == "Model"][-1:])
-    span_text = sentence.arrays.span_text
-    text = span_text(ent.start, ent.end)
-    if any(span_text(c.start, c.end) != text for c in candidates):
+    if not _echoed(discourse, sentence.arrays, sentence.start, ent):
         return False
     units = sentence.units
     return _LAST_SUBJECT_WORDS.isdisjoint(units) and not any(u.startswith(("it(", "they(")) for u in units)
