@@ -1116,9 +1116,35 @@ def _training_before(sentence: _Sentence, hit: _Hit, hits: list[_Hit]) -> _Hit |
     return None
 
 
+# Patterns of the rules below, compiled once (re.search(pattern string, ...) looks the pattern up in re's
+# cache on every call).
+_IT_THEM_WORD = re.compile(r" (?:it|them) ")
+_IT_THEM = re.compile(r" (?:it|them)(?= )")
+#: the gap between a gerund's object and its second object, by whether the cue is trained_on
+_GERUND_GAPS = {trained: re.compile((r"(?:on|over|with|using)" if trained else r"(?:to|on|onto|for|in)")
+                                    + r" (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?")
+                for trained in (True, False)}
+_WHILE_PARTICIPLE_BEFORE = re.compile(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$")
+_WHILE_PARTICIPLE_AT = re.compile(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$")
+_COORDINATED_VERB = re.compile(r"(?:^|\s|^,)(?:and|but|while|,|as well as)(?: (?:is|are|was|"
+                               r"were|remains|remain|stays|stay))?$")
+_PRONOUN_WORD = re.compile(r"(?<!\S)(?:we|it|they)(?!\S)")
+_PREPOSITION_END = re.compile(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$")
+_WHICH_IS_END = re.compile(r" , which (?:is|are|was|were)(?: \w+ly)?$")
+_PLACEHOLDER_END = re.compile(r"<\d+>$")
+_RELATIVE_CLAUSE = re.compile(r"(?:, (?:a|an|the|our) [^;:]*? |, )?(?:that|which|who)(?: [^;:]*)?|"
+                              r"(?:are|is) [^;:]* (?:that|which) (?:are|is)(?: \w+)?")
+_EVALUATE_PRONOUN = re.compile(r"(?<!\S)(?:evaluat|test|assess|benchmark|compar|measur|run)\w* (?:it|them)$")
+_WITH_USING_END = re.compile(r"(<\d+>) (?:with|using) $")
+_CLAUSE_BREAK = re.compile(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)")
+_EVALUATION_CLAUSE_BREAK = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)")
+_TRAINING_OR_USE_VERB = re.compile(r"(?<!\S)(?:train\w*|fine-?tun\w*|tun(?:e|ed|es|ing)|us(?:e|es|ed|ing)|build\w*|"
+                                   r"buil[td])(?!\S)")
+
+
 def _governs_model(sentence: _Sentence, end: int) -> bool:
     """Whether the placeholder right after text position `end` is a Model or Method (or "it")."""
-    if re.match(r" (?:it|them) ", sentence.text[end:]):
+    if _IT_THEM_WORD.match(sentence.text, end):
         return True
     after = sentence.placeholders(end)
     return bool(after) and after[0][1] == end + 1 and sentence.ents[after[0][0]].label_ in {"Model", "Method"}
@@ -1143,7 +1169,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         return [], []
     if frame == "gerund":
         after = sentence.placeholders(hit.end)
-        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        pronoun = _IT_THEM.match(sentence.text[hit.end:])
         if pronoun:  # "we pre-train X on A and fine-tune it on B"
             heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
             object_end = hit.end + pronoun.end()
@@ -1156,13 +1182,12 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         if not rest:
             return [], []
         gap = sentence.text[object_end:rest[0][1]].strip() + " "
-        preposition = r"(?:on|over|with|using)" if hit.cue.relation == "trained_on" else r"(?:to|on|onto|for|in)"
-        if not re.fullmatch(preposition + r" (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?", gap):
+        if not _GERUND_GAPS[hit.cue.relation == "trained_on"].fullmatch(gap):
             return [], []
         tails = _group_ents(sentence, rest[0][0])
         return heads, tails
     if frame == "pair":  # "we compare X with Y": X and Y, whichever the order
-        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        pronoun = _IT_THEM.match(sentence.text[hit.end:])
         after = sentence.placeholders(hit.end)
         if pronoun:  # "we fine-tune X on D and compare it with Y"
             heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
@@ -1292,16 +1317,13 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     stripped = _strip_modifiers(left)
     participle = None
     if "whil" in text or "thereby" in text:  # the words the patterns need (a cheap test first)
-        participle = (re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$",
-                                text[:hit.start].rstrip())
-                      or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end]))
+        participle = (_WHILE_PARTICIPLE_BEFORE.search(text[:hit.start].rstrip())
+                      or _WHILE_PARTICIPLE_AT.search(text[:hit.end]))
     if participle and not adjacent:
         # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
         return _clause_subject(sentence, participle.start(), discourse)
     # A verb phrase coordinated with an earlier one keeps that one's subject.
-    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)(?: (?:is|are|was|"
-                                                     r"were|remains|remain|stays|stay))?$", stripped) \
-            and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
+    if previous_heads and not adjacent and _COORDINATED_VERB.search(stripped) and not _PRONOUN_WORD.search(stripped):
         return previous_heads
     if adjacent and previous_heads and candidate and stripped in {"and", ", and"} and any(
             sentence.ents[candidate[0]] in h.tails and h.cue.frame in {"postmod", "gerund"} for h in hits):
@@ -1330,8 +1352,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
             return discourse.resolve(anaphors[-1].group("a"), before=sentence.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
-    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$",
-                                  text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
+    if not adjacent and _PREPOSITION_END.search(text[:candidate[1]].rstrip()) \
+            and not _applied_tail(sentence, hits, candidate[0]):
         if re.search(r"(?:^|\s)(?:,|and|, and|but|, but)$", _flat(left).strip()):
             # "X achieves 31.2 mIoU on A and surpasses B" / "..., surpassing B": the clause subject X
             return _clause_subject(sentence, candidate[1], discourse)
@@ -1341,8 +1363,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
     blocked = any(h.heads and h.end <= hit.start and h.start >= candidate[2] and h.cue.frame != "prep"
                   for h in hits)  # an earlier cue between the group and this one already took it
-    relative = re.search(r" , which (?:is|are|was|were)(?: \w+ly)?$", text[:hit.start].rstrip())
-    if relative and not re.search(r"<\d+>$", text[:relative.start()]):
+    relative = _WHICH_IS_END.search(text[:hit.start].rstrip())
+    if relative and not _PLACEHOLDER_END.search(text[:relative.start()]):
         # "X reaches 96.1% accuracy with 48k parameters, which is comparable to Y": X's result is
         return _clause_subject(sentence, relative.start(), discourse)
     if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(_flat(left))):
@@ -1392,8 +1414,7 @@ def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> lis
 def _relative_ok(left: str) -> bool:
     """Relative clauses and appositions between a subject and its verb: ", a 65B LLM that"."""
     stripped = left.strip()
-    return bool(re.fullmatch(r"(?:, (?:a|an|the|our) [^;:]*? |, )?(?:that|which|who)(?: [^;:]*)?|"
-                             r"(?:are|is) [^;:]* (?:that|which) (?:are|is)(?: \w+)?", stripped))
+    return bool(_RELATIVE_CLAUSE.fullmatch(stripped))
 
 
 def _only_words(words: list[str], allowed: set[str]) -> bool:
@@ -1442,8 +1463,7 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     else the first Model/Method after the phrase ("On X, Y ..."), else the paper's entity."""
     if subjects:
         return subjects
-    pronoun = re.search(r"(?<!\S)(?:evaluat|test|assess|benchmark|compar|measur|run)\w* (?:it|them)$",
-                        sentence.text[:hit.start].rstrip())
+    pronoun = _EVALUATE_PRONOUN.search(sentence.text[:hit.start].rstrip())
     if pronoun:  # "we apply M to X and Y and evaluate them on D"
         for other in reversed([h for h in hits if h.end <= pronoun.start() and h.heads and h.tails]):
             if other.cue.frame == "gerund":
@@ -1456,12 +1476,12 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
             if other.cue.relation in {"uses", "trained_on", "based_on"} and other.heads and other.end <= hit.start \
                     and sentence.ents[before[-1][0]] in other.tails and other.cue.frame != "via":
                 return list(other.heads)  # "X, pretrained with M on D, transfers to E": X is evaluated
-        head_of = re.search(r"(<\d+>) (?:with|using) $", sentence.text[:before[-1][1]])
+        head_of = _WITH_USING_END.search(sentence.text[:before[-1][1]])
         if head_of and sentence.ents[int(head_of.group(1)[1:-1])].label_ in {"Model", "Method"} and \
                 _EVALUATION_CLAUSE.search(sentence.text[:head_of.start()]):
             before = [p for p in before if p[0] == int(head_of.group(1)[1:-1])]
         gap = sentence.text[before[-1][2]:hit.start]
-        if len(gap.split()) <= 10 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)", gap):
+        if len(gap.split()) <= 10 and not _CLAUSE_BREAK.search(gap):
             return _with_applied(sentence, hits, before[-1][0])
     anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text)) if sentence.anaphoric else []
     if anaphors:
@@ -1511,14 +1531,13 @@ def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
         (relation == "compared_with" and cue == "against")
     if not weak:
         return False
-    clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
+    clause = _EVALUATION_CLAUSE_BREAK.split(sentence.text[:hit.start])[-1]
     if cue == "against" and re.search(r"(?<!\S)compar(?:e|es|ed|ing)(?!\S)", clause):
         return True  # "we compare X against Y": the "compare" cue states it
     verbs = list(_EVALUATION_CLAUSE.finditer(clause))
     # the evaluation verb governs the phrase: close by, with no verb of training or use between
-    return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 and not re.search(
-        r"(?<!\S)(?:train\w*|fine-?tun\w*|tun(?:e|ed|es|ing)|us(?:e|es|ed|ing)|build\w*|buil[td])(?!\S)",
-        clause[verbs[-1].end():])
+    return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 \
+        and not _TRAINING_OR_USE_VERB.search(clause[verbs[-1].end():])
 
 
 #: A clause before the subject: "Compared with Y and Z, X improves ..." / "Trained on only 10 hours
