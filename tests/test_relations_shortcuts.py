@@ -158,6 +158,9 @@ def test_glued_tokens_are_those_starting_with_a_hyphen_after_a_token(docs):
         words, idx = arrays.words, arrays.idx
         expected = [i for i, w in enumerate(words) if w[0] == "-" and i and idx[i - 1] + len(words[i - 1]) == idx[i]]
         assert rel._glued(arrays) == expected
+        for start in rel._sentence_starts(arrays):  # a sentence's own: the doc's within it
+            end = arrays.sent_end[start]
+            assert rel._glued(arrays, start, end) == [i for i in expected if start <= i < end]
         found += len(expected)
     assert found > 0
 

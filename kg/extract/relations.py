@@ -380,18 +380,23 @@ class _Sentence:
 _DEPTH = {"(": 1, ")": -1}
 
 
-def _glued(arrays: TokenArrays) -> list[int]:
-    """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order."""
+def _glued(arrays: TokenArrays, start: int = 0, end: int | None = None) -> list[int]:
+    """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order; those of
+    the tokens [start, end) when given (a sentence)."""
     words, idx, text = arrays.words, arrays.idx, arrays.text
+    if not idx:
+        return []
+    end = len(idx) if end is None else end
+    stop = arrays.end_char(end) if end > start else 0
     # visits each "-" of the text (str.find runs in C) rather than every token: a token starts with
     # "-" where a "-" of the text is the first character of a token
     glued = []
-    position = text.find("-", 1)
+    position = text.find("-", max(idx[start], 1) if start < len(idx) else len(text), stop)
     while position >= 0:
         i = bisect_left(idx, position)
         if i < len(idx) and idx[i] == position and idx[i - 1] + len(words[i - 1]) == position:
             glued.append(i)
-        position = text.find("-", position + 1)
+        position = text.find("-", position + 1, stop)
     return glued
 
 
@@ -401,7 +406,7 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
     entities dropped, an abbreviation "(<j>)" right after its long form folded into it."""
     words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
     if glued is None:
-        glued = _glued(arrays)
+        glued = _glued(arrays, sent_start, sent_end)  # the sentence's own (cheaper than the doc's)
     units: list[str] = []  # the words of the text
     token_starts: list[int] = []  # the doc tokens of each unit
     token_ends: list[int] = []
@@ -705,7 +710,6 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
         ents_by_sent.setdefault(start, []).append(ent)
         if ent.label_ in CORE:
             with_core.add(start)
-    glued = _glued(arrays)
     # A literal "<3>" in the text would read as a placeholder: then every sentence takes the full path.
     literal = not _SKIP_SENTENCES or "<" in arrays.text
     # A sentence without Model/Method/Dataset entities yields nothing (see _silent), introduces
@@ -716,7 +720,7 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
         if literal or start in with_core:
             end, ents = sent_end[start], ents_by_sent.get(start, [])
             quiet = "" if literal else _quiet(arrays, start, end, ents)
-            sentences.append((start, end, ents, quiet) if quiet else _sentence(arrays, start, end, ents, glued))
+            sentences.append((start, end, ents, quiet) if quiet else _sentence(arrays, start, end, ents))
     # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing (then
     # the sentences, where it found nothing, are not read again). The sentences' active cues are marked
     # when their cues first run (_cue_hits): the sentences _silent skips need none.
@@ -732,9 +736,9 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 continue  # "no relation": _note_subject would find no Model or Method in it
             if not discourse.benchmarks and (quiet == "quiet" or _echoed(discourse, arrays, start, heads[0])):
                 # (with benchmarks it may be evaluated on them implicitly: it runs _silent)
-                discourse.pending.append(partial(_sentence, arrays, start, end, ents, glued))  # "self only"
+                discourse.pending.append(partial(_sentence, arrays, start, end, ents))  # "self only"
                 continue
-            sentence = _sentence(arrays, start, end, ents, glued)
+            sentence = _sentence(arrays, start, end, ents)
         if not literal:
             silent = _silent(sentence, discourse)
             if silent == "no relation":
@@ -919,6 +923,8 @@ def _quiet(arrays: TokenArrays, start: int, end: int, ents: list[_Ent]) -> str:
                 heads += 1
         if ent.start == start:
             return ""
+    if heads and core > 1:
+        return ""  # (both answers need a single entity where there is a Model or Method)
     lowers = arrays.lowers[start:end]
     parenthesis = arrays.text.find("(", arrays.idx[start], arrays.end_char(end)) >= 0
     if not _QUIET_WORDS.isdisjoint(lowers):
