@@ -391,5 +391,14 @@ def test_relations_trigger_prefilter_changes_no_output(monkeypatch):
     with_prefilter = run()
     monkeypatch.setattr(rel, "_ALWAYS", frozenset(range(len(rel.CUES))))
     monkeypatch.setattr(rel, "_INTRO_TRIGGERED", tuple((pattern, ("",)) for pattern in rel._INTRO_PATTERNS))
+    monkeypatch.setattr(rel, "_INTRO_WORDS", _NoWords())
+    monkeypatch.setattr(rel, "_FRONTED_STARTS", "")
     assert run() == with_prefilter
     assert sum(map(len, with_prefilter)) > 100
+
+
+class _NoWords:
+    """A word set that no sentence is disjoint from: turns the _INTRO_WORDS prefilter off."""
+
+    def isdisjoint(self, other) -> bool:
+        return False

@@ -110,6 +110,46 @@ def test_spaced_patterns_match_like_the_originals(docs):
     assert checked > 100
 
 
+def test_quiet_sentences_are_silent_and_introduce_nothing(docs):
+    """find_relations leaves _quiet sentences unbuilt: built, _silent says "self only" (when they hold a Model
+    or Method) or "no relation", and _introduced finds nothing in them. (The discourse here introduces
+    nothing, so every entity is _echoed.)"""
+    quiet = {"self only": 0, "no relation": 0, "echoes": 0}
+    for doc in docs:
+        arrays = rel.token_arrays(doc)
+        discourse = rel._Discourse(introduced=[])
+        for sentence in sentences(doc):
+            level = sentence.ents and rel._quiet(arrays, sentence.start, sentence.end, sentence.ents)
+            if not level:
+                continue
+            heads = any(ent.label_ in {"Model", "Method"} for ent in sentence.ents)
+            answer = rel._silent(sentence, discourse)
+            assert answer == ("self only" if heads else "no relation"), sentence.text
+            assert rel._introduced([sentence]) == [], sentence.text
+            quiet[answer] += 1
+            quiet["echoes"] += level == "echoes"
+    assert quiet["self only"] > 3 and quiet["no relation"] > 3 and quiet["echoes"] > 0, quiet
+
+
+def test_prefilter_words_hold_for_every_match(docs):
+    """_introduced skips plain sentences without one of _INTRO_WORDS as a unit (or a leading placeholder),
+    _fronted those not starting with one of _FRONTED_STARTS: every match of their patterns holds them."""
+    intro = fronted = 0
+    for doc in docs:
+        for sentence in sentences(doc):
+            text = sentence.text
+            assert not sentence.plain or text.split(" ") == sentence.units
+            for pattern in rel._INTRO_PATTERNS:
+                for match in pattern.finditer(text):
+                    assert text.startswith("<") or not rel._INTRO_WORDS.isdisjoint(text.split()), match.group()
+                    intro += 1
+            for pattern in (rel._FRONTED_COMPARISON, rel._FRONTED_TRAINING, rel._FRONTED_BASE):
+                if pattern.match(text):
+                    assert text.startswith(rel._FRONTED_STARTS), text
+                    fronted += 1
+    assert intro > 10 and fronted > 3
+
+
 def test_glued_tokens_are_those_starting_with_a_hyphen_after_a_token(docs):
     """_glued finds them from the text's hyphens: the same as looking at every token."""
     found = 0
@@ -118,6 +158,9 @@ def test_glued_tokens_are_those_starting_with_a_hyphen_after_a_token(docs):
         words, idx = arrays.words, arrays.idx
         expected = [i for i, w in enumerate(words) if w[0] == "-" and i and idx[i - 1] + len(words[i - 1]) == idx[i]]
         assert rel._glued(arrays) == expected
+        for start in rel._sentence_starts(arrays):  # a sentence's own: the doc's within it
+            end = arrays.sent_end[start]
+            assert rel._glued(arrays, start, end) == [i for i in expected if start <= i < end]
         found += len(expected)
     assert found > 0
 

@@ -41,8 +41,8 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import NamedTuple
+from functools import lru_cache, partial
+from typing import Callable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -260,6 +260,10 @@ _INTRO_TRIGGERS: tuple[tuple[str, ...] | None, ...] = (
     None,
 )
 _INTRO_TRIGGERED = tuple(zip(_INTRO_PATTERNS, _INTRO_TRIGGERS))
+#: Words of which a text that one of the first three _INTRO_PATTERNS matches holds one as a word of its own (the
+#: fourth starts the text with a placeholder): looked up first, in the sentence's units (see _introduced)
+_INTRO_WORDS = frozenset({"we", "this", "our", "named", "called", "termed", "dubbed", "namely", "coined", "proposed",
+                          "resulting"})
 #: the spaced form (as Cue.spaced) of the patterns that start at a token boundary
 _INTRO_SPACED = {pattern: re.compile(" " + pattern.pattern[len(r"(?<!\S)"):]) for pattern in _INTRO_PATTERNS
                  if pattern.pattern.startswith(r"(?<!\S)")}
@@ -307,7 +311,7 @@ class _Sentence:
     parallel lists, not a tuple per unit: most of them are slices of the token arrays."""
 
     __slots__ = ("start", "end", "arrays", "ents", "text", "units", "token_starts", "token_ends", "groups",
-                 "group_of", "_all", "_starts", "_bounds", "active_cues", "last_core", "labels", "plain",
+                 "group_of", "_all", "_starts", "_ends", "_bounds", "active_cues", "last_core", "labels", "plain",
                  "_anaphoric")
 
     def __init__(self, start: int, end: int, arrays: TokenArrays, ents: list[Span], text: str, units: list[str],
@@ -326,6 +330,7 @@ class _Sentence:
         #: every placeholder of text: (entity index, text start, text end), in text order
         self._all = found
         self._starts = [p[1] for p in found]  # text start of each entry of _all
+        self._ends = [p[2] for p in found]  # text end of each entry of _all (increasing too: no overlaps)
         self._bounds: list[int] | None = None  # text start of each unit, then len(text) + 1 (see cue_text)
         #: indices into CUES that can match text (see _mark_active_cues); None: not computed
         self.active_cues: set[int] | None = None
@@ -354,14 +359,9 @@ class _Sentence:
 
     def placeholders(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
         """(entity index, text start, text end) of the placeholders within [start, end)."""
-        found = self._all
-        if not found:
-            return []
-        if start > 0:
-            found = found[bisect_left(self._starts, start):]
-        if end is not None and end < len(self.text):
-            return [p for p in found if p[2] <= end]
-        return list(found) if found is self._all else found
+        # placeholders do not overlap: their starts and their ends both increase
+        return self._all[bisect_left(self._starts, start) if start > 0 else 0:
+                         None if end is None else bisect_right(self._ends, end)]
 
     def cue_text(self, start: int, end: int) -> str:
         """The document text behind placeholder-text positions [start, end)."""
@@ -380,18 +380,23 @@ class _Sentence:
 _DEPTH = {"(": 1, ")": -1}
 
 
-def _glued(arrays: TokenArrays) -> list[int]:
-    """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order."""
+def _glued(arrays: TokenArrays, start: int = 0, end: int | None = None) -> list[int]:
+    """Tokens that start with "-" right after the previous token ("fine" "-tuned"), in order; those of
+    the tokens [start, end) when given (a sentence)."""
     words, idx, text = arrays.words, arrays.idx, arrays.text
+    if not idx:
+        return []
+    end = len(idx) if end is None else end
+    stop = arrays.end_char(end) if end > start else 0
     # visits each "-" of the text (str.find runs in C) rather than every token: a token starts with
     # "-" where a "-" of the text is the first character of a token
     glued = []
-    position = text.find("-", 1)
+    position = text.find("-", max(idx[start], 1) if start < len(idx) else len(text), stop)
     while position >= 0:
         i = bisect_left(idx, position)
         if i < len(idx) and idx[i] == position and idx[i - 1] + len(words[i - 1]) == position:
             glued.append(i)
-        position = text.find("-", position + 1)
+        position = text.find("-", position + 1, stop)
     return glued
 
 
@@ -401,11 +406,12 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
     entities dropped, an abbreviation "(<j>)" right after its long form folded into it."""
     words, lowers, idx = arrays.words, arrays.lowers, arrays.idx
     if glued is None:
-        glued = _glued(arrays)
+        glued = _glued(arrays, sent_start, sent_end)  # the sentence's own (cheaper than the doc's)
     units: list[str] = []  # the words of the text
     token_starts: list[int] = []  # the doc tokens of each unit
     token_ends: list[int] = []
-    spans = sorted((ent.start, ent.end, i) for i, ent in enumerate(ents))
+    spans = sorted([(ent.start, ent.end, i) for i, ent in enumerate(ents)])
+    marks: list[tuple[int, str]] = []  # (entity index, placeholder) of each placeholder unit, in order
     i = sent_start
     for k in range(len(spans) + 1):
         stop = spans[k][0] if k < len(spans) else sent_end
@@ -429,19 +435,32 @@ def _sentence(arrays: TokenArrays, sent_start: int, sent_end: int, ents: list[Sp
             i = stop
         if k < len(spans) and i < sent_end:
             start, end, index = spans[k]
-            units.append(f"<{index}>")
+            mark = f"<{index}>"
+            marks.append((index, mark))
+            units.append(mark)
             token_starts.append(start)
             token_ends.append(end)
             i = end
-    if "(" in lowers[sent_start:sent_end]:
+    in_order = True  # whether the placeholders of the text are those of marks (see found below)
+    if "(" in units:  # (a "(" inside an entity is no unit: _parentheses would leave the units as they are)
         units, token_starts, token_ends = _columns(_parentheses(list(zip(units, token_starts, token_ends))))
+        in_order = False  # it may fold a placeholder away
     joined = " ".join(units)
     if ", ," in joined:  # after a dropped parenthesis
         rows = list(zip(units, token_starts, token_ends))
         units, token_starts, token_ends = _columns(
             [u for k, u in enumerate(rows) if not (u[0] == "," and k and rows[k - 1][0] == ",")])
         joined = " ".join(units)
-    found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
+    if in_order and joined.count("<") == len(marks):
+        # the text's "<"s are those of marks, in order: each is found with str.find (cheaper than the regex)
+        found = []
+        position = 0
+        for index, mark in marks:
+            position = joined.find(mark, position)
+            found.append((index, position, position + len(mark)))
+            position += len(mark)
+    else:  # a "<" of the document's text, or placeholders folded away
+        found = [(int(m.group(1)), m.start(), m.end()) for m in _PLACEHOLDER.finditer(joined)] if "<" in joined else []
     labels = [ent.label_ for ent in ents]
     sentence = _Sentence(sent_start, sent_end, arrays, ents, joined, units, token_starts, token_ends, found, labels)
     for index, start, _ in reversed(found):
@@ -537,14 +556,17 @@ class _Discourse:
         self.benchmarks = [] if any(e.label_ in {"Model", "Method"} for e in introduced) else [
             e for e in introduced if e.label_ == "Dataset"]
         self._last_subject: list[Span] = []
-        #: sentences skipped by `_silent` whose effect on last_subject is not known yet (see there)
-        self.pending: list[_Sentence] = []
+        #: sentences skipped by `_silent` whose effect on last_subject is not known yet (see there), or
+        #: functions that build them (see find_relations)
+        self.pending: list[_Sentence | Callable[[], _Sentence]] = []
 
     @property
     def last_subject(self) -> list[Span]:
         if self.pending:
             pending, self.pending = self.pending, []
             for sentence in pending:
+                if not isinstance(sentence, _Sentence):
+                    sentence = sentence()  # a _quiet sentence, built only now
                 _sentence_relations(sentence, self)  # sets last_subject
         return self._last_subject
 
@@ -587,6 +609,8 @@ def _introduced(sentences: list[_Sentence], flagged: list[Span] = ()) -> list[Sp
         text = sentence.text
         if not sentence._all:
             continue  # every pattern ends in a placeholder
+        if sentence.plain and text[:1] != "<" and _INTRO_WORDS.isdisjoint(sentence.units):
+            continue  # a plain text's words are its units (no unit holds a space)
         for pattern, triggers in _INTRO_TRIGGERED:
             if triggers is None:
                 if not text.startswith("<"):
@@ -646,13 +670,11 @@ def _word_cues(word: str) -> frozenset[int]:
 def _mark_active_cues(sentences: list[_Sentence]) -> None:
     """Set each sentence's active_cues: the cues one of whose triggers occurs in its text."""
     for sentence in sentences:
-        active = set(_ALWAYS)
-        for word in sentence.units:
-            cues = _WORD_CUES.get(word)
-            if cues is None:
-                cues = _word_cues(word)
-            if cues:
-                active |= cues
+        # the distinct cue sets of the words (set and map loop in C; frozensets keep their hash)
+        word_cues = set(map(_WORD_CUES.get, sentence.units))
+        if None in word_cues:  # a word not seen yet
+            word_cues = set(map(_word_cues, sentence.units))
+        active = set(_ALWAYS).union(*word_cues)
         text = sentence.text
         for trigger, cues in _PHRASE_TRIGGERS:
             if not cues <= active and trigger in text:
@@ -688,20 +710,35 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
         ents_by_sent.setdefault(start, []).append(ent)
         if ent.label_ in CORE:
             with_core.add(start)
-    glued = _glued(arrays)
     # A literal "<3>" in the text would read as a placeholder: then every sentence takes the full path.
     literal = not _SKIP_SENTENCES or "<" in arrays.text
     # A sentence without Model/Method/Dataset entities yields nothing (see _silent), introduces
-    # nothing and sets no last subject (that is a Model or Method): it is not even built.
-    sentences = [_sentence(arrays, start, sent_end[start], ents_by_sent.get(start, []), glued)
-                 for start in _sentence_starts(arrays) if literal or start in with_core]
-    _mark_active_cues(sentences)
-    # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing.
-    discourse = _Discourse(introduced=_introduced(sentences)
-                           or _introduced(sentences, _flagged_introduced(doc, doc_ents)))
+    # nothing and sets no last subject (that is a Model or Method): it is not even built. Nor is a
+    # _quiet one, until it has to run: each sentence is its _Sentence or, unbuilt, (start, end, ents, _quiet's answer).
+    sentences: list[_Sentence | tuple[int, int, list[_Ent], str]] = []
+    for start in _sentence_starts(arrays):
+        if literal or start in with_core:
+            end, ents = sent_end[start], ents_by_sent.get(start, [])
+            quiet = "" if literal else _quiet(arrays, start, end, ents)
+            sentences.append((start, end, ents, quiet) if quiet else _sentence(arrays, start, end, ents))
+    # The cue-based reading comes first; the mention chooser's flags fill in when it finds nothing (then
+    # the sentences, where it found nothing, are not read again). The sentences' active cues are marked
+    # when their cues first run (_cue_hits): the sentences _silent skips need none.
+    built = [sentence for sentence in sentences if isinstance(sentence, _Sentence)]
+    discourse = _Discourse(introduced=_introduced(built) or _introduced([], _flagged_introduced(doc, doc_ents)))
     best: dict[tuple, RelationTuple] = {}
     span_text = arrays.span_text  # = Span.text, without a Token object per token
     for sentence in sentences:
+        if not isinstance(sentence, _Sentence):  # _quiet: _silent would find "self only" or "no relation"
+            start, end, ents, quiet = sentence
+            heads = [ent for ent in ents if ent.label_ in {"Model", "Method"}]
+            if not heads:
+                continue  # "no relation": _note_subject would find no Model or Method in it
+            if not discourse.benchmarks and (quiet == "quiet" or _echoed(discourse, arrays, start, heads[0])):
+                # (with benchmarks it may be evaluated on them implicitly: it runs _silent)
+                discourse.pending.append(partial(_sentence, arrays, start, end, ents))  # "self only"
+                continue
+            sentence = _sentence(arrays, start, end, ents)
         if not literal:
             silent = _silent(sentence, discourse)
             if silent == "no relation":
@@ -722,9 +759,20 @@ def find_relations(doc: Doc) -> list[RelationTuple]:
                 best[key] = (head, relation, tail, cue, confidence)
     if not best:
         return []
-    spans = doc.ents
-    return [(spans[head.index], relation, spans[tail.index], cue, confidence) for head, relation, tail, cue, confidence
-            in sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))]
+    spans: dict[int, Span] = {}  # the Span of each entity in a relation, made once (see _ent_span)
+    return [(_ent_span(doc, head, spans), relation, _ent_span(doc, tail, spans), cue, confidence)
+            for head, relation, tail, cue, confidence in sorted(best.values(), key=lambda r: (r[0].start, r[2].start, r[1]))]
+
+
+def _ent_span(doc: Doc, ent: _Ent, spans: dict[int, Span]) -> Span:
+    """doc.ents[ent.index], made as doc.ents makes it (label, kb id and id read off the entity's first
+    token) but alone: doc.ents makes a Span for every entity of the doc, most in no relation."""
+    span = spans.get(ent.index)
+    if span is None:
+        token = doc[ent.start]
+        span = spans[ent.index] = Span(doc, ent.start, ent.end, label=token.ent_type, kb_id=token.ent_kb_id,
+                                       span_id=token.ent_id)
+    return span
 
 
 class _Ent(NamedTuple):
@@ -744,8 +792,12 @@ def _doc_ents(doc: Doc) -> list[_Ent]:
     the rows are taken to be doc.ents: a doc whose ents are changed after kg_mentions should not keep them."""
     rows = doc._.kg_mentions if Doc.has_extension("kg_mentions") else None
     if rows is not None:
-        return [_Ent(row.start, row.end, row.label, index) for index, row in enumerate(rows)]
-    return [_Ent(ent.start, ent.end, ent.label_, index) for index, ent in enumerate(doc.ents)]
+        return [_new_ent(_Ent, (row.start, row.end, row.label, index)) for index, row in enumerate(rows)]
+    return [_new_ent(_Ent, (ent.start, ent.end, ent.label_, index)) for index, ent in enumerate(doc.ents)]
+
+
+#: _Ent(*fields) as tuple.__new__(_Ent, fields): without the Python-level __new__ of NamedTuple
+_new_ent = tuple.__new__
 
 
 def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[RelationTuple]:
@@ -761,7 +813,7 @@ def _sentence_relations(sentence: _Sentence, discourse: _Discourse) -> list[Rela
             subjects.extend(h for h in heads if h not in subjects and h.label_ != "Dataset")
         if hit.cue.frame == "inverse" and heads and tails:
             subjects.extend(t for t in tails if t not in subjects and t.label_ != "Dataset")
-        if _weak_in_evaluation(sentence, hit):
+        if hit.cue.relation in _WEAK_RELATIONS and _weak_in_evaluation(sentence, hit):
             heads, tails = [], []
         hit.heads, hit.tails = heads, tails
         for head in heads:
@@ -835,6 +887,58 @@ _DISCOURSE_WORDS = frozenset({"we", "it", "they", "them", "our", "proposed", "re
                               "presented", "trained"})
 
 
+#: Words without which a sentence reaches no discourse (_DISCOURSE_WORDS) and introduces nothing (_INTRO_WORDS)
+_QUIET_WORDS = _DISCOURSE_WORDS | _INTRO_WORDS
+#: Words of which the fourth _INTRO_PATTERNS needs one ("<3> is a new ...")
+_NEW_WORDS = frozenset({"new", "novel", "first"})
+#: The words of the first _INTRO_PATTERNS before its verb, and its verbs (the first word after a space)
+_WE_THIS = frozenset({"we", "this"})
+_INTRO_VERBS = ("present", "introduce", "propose", "develop", "release", "build", "construct", "create", "design",
+                "describe", "term", "call", "name", "open-source", "contribute", "offer", "train", "curate", "collect")
+
+
+def _quiet(arrays: TokenArrays, start: int, end: int, ents: list[_Ent]) -> str:
+    """Whether the sentence [start, end) need not be built to know what `_silent` says of it, by a test on
+    its tokens (no entity at its start in any case):
+
+    "quiet": no word of _QUIET_WORDS, and either a single Model/Method/Dataset entity and no parenthesis
+    (that could fold its placeholder away), or no Model or Method entity (and, with a parenthesis, no "we("
+    read as "we", nor a word of _NEW_WORDS). Then `_reaches_discourse` is false (every way in needs a word
+    of _DISCOURSE_WORDS) and `_introduced` finds nothing in it (its patterns need a unit of _INTRO_WORDS or
+    a placeholder first), so `_silent` says "no relation" (no Model or Method: a Dataset in the sentence
+    rules implicit benchmarks out) or "self only" (unless the paper has implicit benchmarks).
+
+    "echoes": a single Model/Method entity and no parenthesis, no word of _ECHO_WORDS, and no word that
+    starts with one of _INTRO_VERBS where "we" or "this" is a word (the first _INTRO_PATTERNS needs both).
+    The sentence may reach the discourse, but `_silent` says "self only" where `_echoed` holds (see
+    `_only_echoes`) and the paper has no implicit benchmarks.
+
+    "": it has to be built."""
+    core = heads = 0
+    for ent in ents:
+        label = ent.label_
+        if label in CORE:
+            core += 1
+            if label != "Dataset":
+                heads += 1
+        if ent.start == start:
+            return ""
+    if heads and core > 1:
+        return ""  # (both answers need a single entity where there is a Model or Method)
+    lowers = arrays.lowers[start:end]
+    parenthesis = arrays.text.find("(", arrays.idx[start], arrays.end_char(end)) >= 0
+    if not _QUIET_WORDS.isdisjoint(lowers):
+        if core == 1 and heads and not parenthesis and _ECHO_WORDS.isdisjoint(lowers) and (
+                _WE_THIS.isdisjoint(lowers) or not any(w.startswith(_INTRO_VERBS) for w in lowers)):
+            return "echoes"
+        return ""
+    if not parenthesis:
+        return "quiet" if heads == 0 or core == 1 else ""
+    # a dropped parenthesis may put a placeholder first: then the fourth _INTRO_PATTERNS needs one of _NEW_WORDS
+    return "quiet" if heads == 0 and _NEW_WORDS.isdisjoint(lowers) and not any(
+        w.startswith(("we(", "it(", "they(")) for w in lowers) else ""
+
+
 def _silent(sentence: _Sentence, discourse: _Discourse) -> str:
     """Whether the sentence can yield no relation, by a cheap test; "" when it may.
 
@@ -874,6 +978,21 @@ _FRONTED_ANAPHOR = re.compile(r" , (?:the )?(?:we|it|they|our) ")
 #: "they", "the proposed ..."; "it" / "them" after a gerund or pair cue)
 _LAST_SUBJECT_WORDS = frozenset({"it", "they", "them", "proposed", "resulting", "new", "final", "presented",
                                  "trained"})
+#: Words without which a sentence whose one entity `_echoed` reads it is "self only" (see `_only_echoes`), and
+#: only "we" and "this" of _INTRO_WORDS (see _quiet)
+_ECHO_WORDS = _LAST_SUBJECT_WORDS | (_INTRO_WORDS - _WE_THIS)
+
+
+def _echoed(discourse: _Discourse, arrays: TokenArrays, start: int, ent: _Ent | Span) -> bool:
+    """Whether the introduced entities that "we" or "our model" may stand for in the sentence starting at
+    token `start` (the last introduced one, the last Method, the last Model) all have the text of `ent`."""
+    introduced = discourse.introduced
+    intro = [e for e in introduced if e.start < start + 1] or introduced
+    candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
+                  + [e for e in intro if e.label_ == "Model"][-1:])
+    span_text = arrays.span_text
+    text = span_text(ent.start, ent.end)
+    return all(span_text(c.start, c.end) == text for c in candidates)
 
 
 def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -> bool:
@@ -881,13 +1000,7 @@ def _only_echoes(sentence: _Sentence, discourse: _Discourse, ent: _Ent | Span) -
     relation would join that text with itself (find_relations drops those). True when no word reads
     the last subject: then only the paper's introduced entities answer ("we", "our model": the last
     introduced one, or the last Model or Method)."""
-    introduced = discourse.introduced
-    intro = [e for e in introduced if e.start < sentence.start + 1] or introduced
-    candidates = (intro[-1:] + [e for e in intro if e.label_ == "Method"][-1:]
-                  + [e for e in intro if e.label_ == "Model"][-1:])
-    span_text = sentence.arrays.span_text
-    text = span_text(ent.start, ent.end)
-    if any(span_text(c.start, c.end) != text for c in candidates):
+    if not _echoed(discourse, sentence.arrays, sentence.start, ent):
         return False
     units = sentence.units
     return _LAST_SUBJECT_WORDS.isdisjoint(units) and not any(u.startswith(("it(", "they(")) for u in units)
@@ -979,7 +1092,12 @@ def _cue_hits(sentence: _Sentence) -> list[_Hit]:
                 end -= 1
             if end == start:
                 continue
-            if any(start < e and end > s for s, e in taken):
+            overlaps = False  # a match of an earlier cue (a loop: cheaper than any() over a generator)
+            for s, e in taken:
+                if start < e and end > s:
+                    overlaps = True
+                    break
+            if overlaps:
                 continue
             if cue.frame == "gerund" and not _governs_model(sentence, end):
                 continue  # "pre-training FLOPs": a noun compound, not "fine-tuning X on D"
@@ -1004,9 +1122,35 @@ def _training_before(sentence: _Sentence, hit: _Hit, hits: list[_Hit]) -> _Hit |
     return None
 
 
+# Patterns of the rules below, compiled once (re.search(pattern string, ...) looks the pattern up in re's
+# cache on every call).
+_IT_THEM_WORD = re.compile(r" (?:it|them) ")
+_IT_THEM = re.compile(r" (?:it|them)(?= )")
+#: the gap between a gerund's object and its second object, by whether the cue is trained_on
+_GERUND_GAPS = {trained: re.compile((r"(?:on|over|with|using)" if trained else r"(?:to|on|onto|for|in)")
+                                    + r" (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?")
+                for trained in (True, False)}
+_WHILE_PARTICIPLE_BEFORE = re.compile(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$")
+_WHILE_PARTICIPLE_AT = re.compile(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$")
+_COORDINATED_VERB = re.compile(r"(?:^|\s|^,)(?:and|but|while|,|as well as)(?: (?:is|are|was|"
+                               r"were|remains|remain|stays|stay))?$")
+_PRONOUN_WORD = re.compile(r"(?<!\S)(?:we|it|they)(?!\S)")
+_PREPOSITION_END = re.compile(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$")
+_WHICH_IS_END = re.compile(r" , which (?:is|are|was|were)(?: \w+ly)?$")
+_PLACEHOLDER_END = re.compile(r"<\d+>$")
+_RELATIVE_CLAUSE = re.compile(r"(?:, (?:a|an|the|our) [^;:]*? |, )?(?:that|which|who)(?: [^;:]*)?|"
+                              r"(?:are|is) [^;:]* (?:that|which) (?:are|is)(?: \w+)?")
+_EVALUATE_PRONOUN = re.compile(r"(?<!\S)(?:evaluat|test|assess|benchmark|compar|measur|run)\w* (?:it|them)$")
+_WITH_USING_END = re.compile(r"(<\d+>) (?:with|using) $")
+_CLAUSE_BREAK = re.compile(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)")
+_EVALUATION_CLAUSE_BREAK = re.compile(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)")
+_TRAINING_OR_USE_VERB = re.compile(r"(?<!\S)(?:train\w*|fine-?tun\w*|tun(?:e|ed|es|ing)|us(?:e|es|ed|ing)|build\w*|"
+                                   r"buil[td])(?!\S)")
+
+
 def _governs_model(sentence: _Sentence, end: int) -> bool:
     """Whether the placeholder right after text position `end` is a Model or Method (or "it")."""
-    if re.match(r" (?:it|them) ", sentence.text[end:]):
+    if _IT_THEM_WORD.match(sentence.text, end):
         return True
     after = sentence.placeholders(end)
     return bool(after) and after[0][1] == end + 1 and sentence.ents[after[0][0]].label_ in {"Model", "Method"}
@@ -1031,7 +1175,7 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         return [], []
     if frame == "gerund":
         after = sentence.placeholders(hit.end)
-        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        pronoun = _IT_THEM.match(sentence.text[hit.end:])
         if pronoun:  # "we pre-train X on A and fine-tune it on B"
             heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
             object_end = hit.end + pronoun.end()
@@ -1044,13 +1188,12 @@ def _arguments(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Dis
         if not rest:
             return [], []
         gap = sentence.text[object_end:rest[0][1]].strip() + " "
-        preposition = r"(?:on|over|with|using)" if hit.cue.relation == "trained_on" else r"(?:to|on|onto|for|in)"
-        if not re.fullmatch(preposition + r" (?:[\w\-]+ |, ){0,8}?(?:such as |including |like |e\.g\. ,? )?", gap):
+        if not _GERUND_GAPS[hit.cue.relation == "trained_on"].fullmatch(gap):
             return [], []
         tails = _group_ents(sentence, rest[0][0])
         return heads, tails
     if frame == "pair":  # "we compare X with Y": X and Y, whichever the order
-        pronoun = re.match(r" (?:it|them)(?= )", sentence.text[hit.end:])
+        pronoun = _IT_THEM.match(sentence.text[hit.end:])
         after = sentence.placeholders(hit.end)
         if pronoun:  # "we fine-tune X on D and compare it with Y"
             heads = previous_heads or discourse.resolve("it", before=sentence.start + 1)
@@ -1109,8 +1252,11 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
     if sentence.last_core < hit.end:
         return []  # no Model/Method/Dataset on the right (nor in a group of a "such as" placeholder there)
     text = sentence.text
-    limit = min([h.start for h in hits if h.start >= hit.end and h.cue.bounds
-                 and not _JOINED.fullmatch(text, hit.end, h.start)] + [len(text)])
+    limit = len(text)  # the start of the first later cue that bounds the object (hits are in text order)
+    for h in hits:
+        if h.start >= hit.end and h.cue.bounds and not _JOINED.fullmatch(text, hit.end, h.start):
+            limit = h.start
+            break
     found: list[Span] = []
     position = hit.end
     for other in hits:  # in text order
@@ -1118,7 +1264,11 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
                 and other.cue.frame == "verb":
             position = other.end  # "matches or exceeds Y": Y is the object of both
     labels = sentence.labels
-    first = next((p for p in sentence.placeholders(hit.end, limit) if labels[p[0]] in CORE), None)
+    first = None
+    for p in sentence.placeholders(hit.end, limit):
+        if labels[p[0]] in CORE:
+            first = p
+            break
     # The clause boundary only matters when the first Model/Method/Dataset before the next cue can
     # start the object (the loop below would stop at it otherwise): searched only then, as it is slow.
     if first is not None and _starts_object(_flat(text[position:first[1]]), max_gap):
@@ -1136,7 +1286,9 @@ def _object(sentence: _Sentence, hit: _Hit, hits: list[_Hit], *, max_gap: int) -
             elif not _COORD.fullmatch(gap) and (len(gap.split()) > 6 or not re.search(
                     r"(?:^|\s)(?:and|or|,|as well as|such as|including|like|e\.g\. ,?)$", gap)):
                 break
-            found.extend(e for e in _group_ents(sentence, index) if e not in found)
+            for e in _group_ents(sentence, index):
+                if e not in found:
+                    found.append(e)
             position = end
     if not found and max_gap > 4:
         # "comparable to strong models that involve larger FLOPs, such as X and Y"
@@ -1171,16 +1323,13 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
     stripped = _strip_modifiers(left)
     participle = None
     if "whil" in text or "thereby" in text:  # the words the patterns need (a cheap test first)
-        participle = (re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing(?: [^<;,]*)?$",
-                                text[:hit.start].rstrip())
-                      or re.search(r"(?<!\S)(?:while|whilst|thereby) (?:also )?\w+ing$", text[:hit.end]))
+        participle = (_WHILE_PARTICIPLE_BEFORE.search(text[:hit.start].rstrip())
+                      or _WHILE_PARTICIPLE_AT.search(text[:hit.end]))
     if participle and not adjacent:
         # "X requires less memory than Y while achieving similar accuracy to Z": X achieves it
         return _clause_subject(sentence, participle.start(), discourse)
     # A verb phrase coordinated with an earlier one keeps that one's subject.
-    if previous_heads and not adjacent and re.search(r"(?:^|\s|^,)(?:and|but|while|,|as well as)(?: (?:is|are|was|"
-                                                     r"were|remains|remain|stays|stay))?$", stripped) \
-            and not re.search(r"(?<!\S)(?:we|it|they)(?!\S)", stripped):
+    if previous_heads and not adjacent and _COORDINATED_VERB.search(stripped) and not _PRONOUN_WORD.search(stripped):
         return previous_heads
     if adjacent and previous_heads and candidate and stripped in {"and", ", and"} and any(
             sentence.ents[candidate[0]] in h.tails and h.cue.frame in {"postmod", "gerund"} for h in hits):
@@ -1209,8 +1358,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
             return discourse.resolve(anaphors[-1].group("a"), before=sentence.start + 1)
     if candidate is None:
         return subjects if not adjacent and hit.cue.relation in {"outperforms", "compared_with"} else []
-    if not adjacent and re.search(r"(?<!\S)(?:for|on|in|with|at|over|across|than|into)(?: the| a| an)?$",
-                                  text[:candidate[1]].rstrip()) and not _applied_tail(sentence, hits, candidate[0]):
+    if not adjacent and _PREPOSITION_END.search(text[:candidate[1]].rstrip()) \
+            and not _applied_tail(sentence, hits, candidate[0]):
         if re.search(r"(?:^|\s)(?:,|and|, and|but|, but)$", _flat(left).strip()):
             # "X achieves 31.2 mIoU on A and surpasses B" / "..., surpassing B": the clause subject X
             return _clause_subject(sentence, candidate[1], discourse)
@@ -1220,8 +1369,8 @@ def _subject(sentence: _Sentence, hit: _Hit, hits: list[_Hit], discourse: _Disco
         return _with_applied(sentence, hits, candidate[0]) if _only_words(words, _POSTMOD_GAP) else []
     blocked = any(h.heads and h.end <= hit.start and h.start >= candidate[2] and h.cue.frame != "prep"
                   for h in hits)  # an earlier cue between the group and this one already took it
-    relative = re.search(r" , which (?:is|are|was|were)(?: \w+ly)?$", text[:hit.start].rstrip())
-    if relative and not re.search(r"<\d+>$", text[:relative.start()]):
+    relative = _WHICH_IS_END.search(text[:hit.start].rstrip())
+    if relative and not _PLACEHOLDER_END.search(text[:relative.start()]):
         # "X reaches 96.1% accuracy with 48k parameters, which is comparable to Y": X's result is
         return _clause_subject(sentence, relative.start(), discourse)
     if len(words) > 14 or blocked or (_BOUNDARY.search(" " + _flat(left) + " ") and not _relative_ok(_flat(left))):
@@ -1271,8 +1420,7 @@ def _clause_subject(sentence: _Sentence, end: int, discourse: _Discourse) -> lis
 def _relative_ok(left: str) -> bool:
     """Relative clauses and appositions between a subject and its verb: ", a 65B LLM that"."""
     stripped = left.strip()
-    return bool(re.fullmatch(r"(?:, (?:a|an|the|our) [^;:]*? |, )?(?:that|which|who)(?: [^;:]*)?|"
-                             r"(?:are|is) [^;:]* (?:that|which) (?:are|is)(?: \w+)?", stripped))
+    return bool(_RELATIVE_CLAUSE.fullmatch(stripped))
 
 
 def _only_words(words: list[str], allowed: set[str]) -> bool:
@@ -1321,8 +1469,7 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
     else the first Model/Method after the phrase ("On X, Y ..."), else the paper's entity."""
     if subjects:
         return subjects
-    pronoun = re.search(r"(?<!\S)(?:evaluat|test|assess|benchmark|compar|measur|run)\w* (?:it|them)$",
-                        sentence.text[:hit.start].rstrip())
+    pronoun = _EVALUATE_PRONOUN.search(sentence.text[:hit.start].rstrip())
     if pronoun:  # "we apply M to X and Y and evaluate them on D"
         for other in reversed([h for h in hits if h.end <= pronoun.start() and h.heads and h.tails]):
             if other.cue.frame == "gerund":
@@ -1335,12 +1482,12 @@ def _prep_heads(sentence: _Sentence, hit: _Hit, hits: list[_Hit], subjects: list
             if other.cue.relation in {"uses", "trained_on", "based_on"} and other.heads and other.end <= hit.start \
                     and sentence.ents[before[-1][0]] in other.tails and other.cue.frame != "via":
                 return list(other.heads)  # "X, pretrained with M on D, transfers to E": X is evaluated
-        head_of = re.search(r"(<\d+>) (?:with|using) $", sentence.text[:before[-1][1]])
+        head_of = _WITH_USING_END.search(sentence.text[:before[-1][1]])
         if head_of and sentence.ents[int(head_of.group(1)[1:-1])].label_ in {"Model", "Method"} and \
                 _EVALUATION_CLAUSE.search(sentence.text[:head_of.start()]):
             before = [p for p in before if p[0] == int(head_of.group(1)[1:-1])]
         gap = sentence.text[before[-1][2]:hit.start]
-        if len(gap.split()) <= 10 and not re.search(r"(?<!\S)(?:;|which|while|whereas|but|although)(?!\S)", gap):
+        if len(gap.split()) <= 10 and not _CLAUSE_BREAK.search(gap):
             return _with_applied(sentence, hits, before[-1][0])
     anaphors = list(_SUBJECT_ANAPHOR.finditer(sentence.text)) if sentence.anaphoric else []
     if anaphors:
@@ -1375,6 +1522,10 @@ _EVALUATION_CLAUSE = re.compile(r"(?<!\S)(?:evaluat\w*|test(?:s|ed|ing)?|benchma
                                 r"prob(?:e|es|ed|ing)|measur\w*|report\w*)(?!\S)")
 
 
+#: The relations of the cues _weak_in_evaluation may find weak (looked up before calling it)
+_WEAK_RELATIONS = frozenset({"uses", "compared_with"})
+
+
 def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
     """Whether a weak cue sits in a clause about evaluation: a bare "with M" ("we evaluate X with
     M") or "against" ("we benchmark A against B", which compares nothing itself)."""
@@ -1386,14 +1537,13 @@ def _weak_in_evaluation(sentence: _Sentence, hit: _Hit) -> bool:
         (relation == "compared_with" and cue == "against")
     if not weak:
         return False
-    clause = re.split(r"(?<!\S)(?:;|:|which|while|whereas|but)(?!\S)", sentence.text[:hit.start])[-1]
+    clause = _EVALUATION_CLAUSE_BREAK.split(sentence.text[:hit.start])[-1]
     if cue == "against" and re.search(r"(?<!\S)compar(?:e|es|ed|ing)(?!\S)", clause):
         return True  # "we compare X against Y": the "compare" cue states it
     verbs = list(_EVALUATION_CLAUSE.finditer(clause))
     # the evaluation verb governs the phrase: close by, with no verb of training or use between
-    return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 and not re.search(
-        r"(?<!\S)(?:train\w*|fine-?tun\w*|tun(?:e|ed|es|ing)|us(?:e|es|ed|ing)|build\w*|buil[td])(?!\S)",
-        clause[verbs[-1].end():])
+    return bool(verbs) and len(clause[verbs[-1].end():].replace(",", " ").split()) <= 10 \
+        and not _TRAINING_OR_USE_VERB.search(clause[verbs[-1].end():])
 
 
 #: A clause before the subject: "Compared with Y and Z, X improves ..." / "Trained on only 10 hours
@@ -1420,13 +1570,21 @@ _FRONTED_SUBJECT = re.compile(r"^(?:the )?(?:<(?P<index>\d+)>|(?P<anaphor>we|it|
                               r"(?: \(?<\d+>\)?)? (?P<verb>[\w\-]+)")
 
 
+#: What the text of a sentence starts with when a _FRONTED_* pattern matches it (read off the patterns: a
+#: cheap test that skips them)
+_FRONTED_STARTS = ("when ", "once ", "after ", "while ", "being ", "compared ", "in comparison ", "relative to ",
+                   "against ", "versus ", "vs", "instruction", "further ", "continually ", "additionally ", "then ",
+                   "first ", "fine", "tuned ", "trained ", "pre", "adapted ", "initiali", "distilled ", "built ",
+                   "based ", "using ", "with ", "adopting ", "taking ", "starting from ")
+
+
 def _fronted(sentence: _Sentence, discourse: _Discourse, subjects: list[Span]) -> list[RelationTuple]:
     """Relations whose head is the subject after a fronted phrase: "Compared with Y, X improves
     ..." (X outperforms Y, or compared_with when no word of superiority follows); "Trained on
     ... from D, X reaches ..." (X trained_on D). The subject is an entity or a pronoun."""
     out: list[RelationTuple] = []
-    if " , " not in sentence.text:
-        return out  # each pattern ends its phrase with " , "
+    if " , " not in sentence.text or not sentence.text.startswith(_FRONTED_STARTS):
+        return out  # each pattern ends its phrase with " , ", and starts with one of _FRONTED_STARTS
     for pattern, relation in ((_FRONTED_COMPARISON, "compared_with"), (_FRONTED_TRAINING, "trained_on"),
                               (_FRONTED_BASE, "based_on")):
         match = pattern.match(sentence.text)
