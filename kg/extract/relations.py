@@ -48,10 +48,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..types import SIGNATURES, SYMMETRIC_RELATIONS
-from .tokens import TokenArrays, token_arrays
+from .tokens import TokenArrays, extension_key, token_arrays
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=())
+#: where doc.user_data holds doc._.kg_relations, and the kg_mentions values read here (see extension_key)
+_RELATIONS_KEY = extension_key("kg_relations")
+_MENTIONS_KEY, _MENTION_META_KEY = extension_key("kg_mentions"), extension_key("kg_mention_meta")
 
 RelationTuple = tuple[Span, str, Span, str, float]
 
@@ -593,7 +596,7 @@ class _Discourse:
 def _flagged_introduced(doc: Doc, ents: "list[_Ent] | None" = None) -> "list[_Ent] | list[Span]":
     """Entities the mention chooser marked as introduced (``doc._.kg_mention_meta``: (start, end) ->
     (source, introduced)), when that component ran."""
-    meta = doc._.kg_mention_meta if Doc.has_extension("kg_mention_meta") else None
+    meta = doc.user_data.get(_MENTION_META_KEY)  # doc._.kg_mention_meta, without an Underscore object
     if not meta:
         return []
     return [ent for ent in (doc.ents if ents is None else ents) if len(meta.get((ent.start, ent.end), ())) > 1
@@ -790,7 +793,7 @@ def _doc_ents(doc: Doc) -> list[_Ent]:
     """doc.ents as _Ents: from kg_mentions' rows where that component ran (it writes doc.ents from them, right
     before kg_relations; making doc.ents' Spans costs more), else from doc.ents. As in doc_to_extraction,
     the rows are taken to be doc.ents: a doc whose ents are changed after kg_mentions should not keep them."""
-    rows = doc._.kg_mentions if Doc.has_extension("kg_mentions") else None
+    rows = doc.user_data.get(_MENTIONS_KEY)  # doc._.kg_mentions, without an Underscore object
     if rows is not None:
         return [_new_ent(_Ent, (row.start, row.end, row.label, index)) for index, row in enumerate(rows)]
     return [_new_ent(_Ent, (ent.start, ent.end, ent.label_, index)) for index, ent in enumerate(doc.ents)]
@@ -1512,7 +1515,7 @@ class RelationFinder:
     """Runs find_relations over the doc."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_relations = tuple(find_relations(doc))
+        doc.user_data[_RELATIONS_KEY] = tuple(find_relations(doc))  # doc._.kg_relations (see extension_key)
         return doc
 
 
