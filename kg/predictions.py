@@ -41,9 +41,8 @@ def record_line(result: DocResult) -> str:
     names = {entity.id: entity.name for entity in result.entities}
     entities = ", ".join([
         f'{{"name": {encode_basestring(e.name)}, "type": {encode_basestring(e.type)}, '
-        # (a bool written inline and an empty alias list left unjoined: 2 us less per abstract)
-        f'"aliases": [{", ".join(map(encode_basestring, e.aliases)) if e.aliases else ""}], "introduced": '
-        f'{"false" if e.introduced is False else "true" if e.introduced is True else _json_value(e.introduced)}}}'
+        f'"aliases": [{", ".join(map(encode_basestring, e.aliases)) if e.aliases else ""}], '
+        f'"introduced": {_json_value(e.introduced)}}}'
         for e in result.entities if not e.implied])
     relations = ", ".join([
         f'{{"head": {encode_basestring(names[r.head])}, "type": {encode_basestring(r.type)}, '
